@@ -1,0 +1,27 @@
+"""ganzoo: a Keras 3 model zoo of generative adversarial networks.
+
+Every model is a `keras.Model` whose `fit()` runs the adversarial updates on
+TensorFlow, JAX or PyTorch, whichever `KERAS_BACKEND` names.
+"""
+
+from ganzoo import datasets
+from ganzoo import images
+from ganzoo import losses
+from ganzoo.callbacks import SampleGrid
+from ganzoo.models import BaseGAN
+from ganzoo.models import DCGAN
+from ganzoo.models import GAN
+from ganzoo.models import Phase
+from ganzoo.version import __version__
+
+__all__ = [
+    "BaseGAN",
+    "DCGAN",
+    "GAN",
+    "Phase",
+    "SampleGrid",
+    "__version__",
+    "datasets",
+    "images",
+    "losses",
+]

@@ -1,0 +1,55 @@
+"""The training engine: the only package that imports a framework.
+
+A model declares its training phases (`ganzoo.models.Phase`); the engine for
+the backend that `KERAS_BACKEND` names differentiates each phase's loss with
+respect to that phase's variables and applies its optimizer. Only the
+engine for the active backend is imported.
+"""
+
+import keras
+
+from ganzoo.backend.common import run_step
+
+_BACKEND = keras.backend.backend()
+
+if _BACKEND == "tensorflow":
+    from ganzoo.backend import tensorflow_engine as _engine
+elif _BACKEND == "jax":
+    from ganzoo.backend import jax_engine as _engine
+elif _BACKEND == "torch":
+    from ganzoo.backend import torch_engine as _engine
+else:
+    raise ImportError(
+        "ganzoo supports the 'tensorflow', 'jax' and 'torch' Keras backends. "
+        f"Received: KERAS_BACKEND={_BACKEND!r}"
+    )
+
+
+def train_step(model, *args):
+    """Runs one training step of `model` on the active backend.
+
+    Called by `BaseGAN.train_step` with the arguments Keras's trainer passes:
+    `(data,)` on TensorFlow and PyTorch, `(state, data)` on JAX.
+    """
+    return _engine.train_step(model, *args)
+
+
+def input_gradients(fn, x):
+    """Gradient of `sum(fn(x))` with respect to the input tensor `x`.
+
+    The result can be differentiated again with respect to the weights `fn`
+    uses, which is what a gradient penalty needs. Call it inside a phase's
+    loss. `fn` must not update variables (for instance BatchNorm statistics
+    in training mode): such updates are not kept on every backend.
+
+    Args:
+        fn: Callable mapping a batch to per-sample scalars (e.g. a critic).
+        x: The input batch.
+
+    Returns:
+        A tensor with the shape of `x`.
+    """
+    return _engine.input_gradients(fn, x)
+
+
+__all__ = ["input_gradients", "run_step", "train_step"]

@@ -1,0 +1,93 @@
+"""JAX engine: pure functions over the state that Keras's trainer threads.
+
+Keras's JAX trainer calls `train_step(state, data)` inside `jax.jit`, with
+`state = (trainable, non_trainable, optimizer, metrics)` variable values in
+the order of `model.trainable_variables`, `model.non_trainable_variables`,
+`model.optimizer.variables` and `model.metrics_variables`. The step runs
+under one `keras.StatelessScope` holding every one of those values; each
+phase differentiates a pure function of its own variables' values, so
+BatchNorm statistics, the seed generator, optimizer slots and metrics are
+all read from and written back to that scope in order, as TensorFlow and
+PyTorch would do in place.
+"""
+
+import jax
+import keras
+
+from ganzoo.backend.common import run_step
+
+
+def _scope():
+    return keras.src.backend.common.stateless_scope.get_stateless_scope()
+
+
+def _update(phase, batch):
+    scope = _scope()
+    variables = list(phase.variables)
+    own = {id(v) for v in variables}
+
+    def loss_fn(values):
+        before = dict(scope.state_mapping)
+        for v, value in zip(variables, values):
+            scope.state_mapping[id(v)] = value
+        try:
+            loss, logs = phase.loss(batch)
+            scaled = phase.optimizer.scale_loss(loss)
+            # Other state written during the forward pass (BatchNorm moving
+            # statistics, seed generator): carried out of the trace as aux.
+            updates = {
+                key: value
+                for key, value in scope.state_mapping.items()
+                if key not in own and value is not before.get(key)
+            }
+        finally:
+            scope.state_mapping.clear()
+            scope.state_mapping.update(before)
+        return scaled, (logs, updates)
+
+    values = [scope.get_current_value(v) for v in variables]
+    (_, (logs, updates)), grads = jax.value_and_grad(loss_fn, has_aux=True)(
+        values
+    )
+    scope.state_mapping.update(updates)
+    # Inside the scope, `apply` reads and writes the scope's values; unlike
+    # `stateless_apply` it accepts any subset of the variables the optimizer
+    # was built on, so one optimizer may serve several phases.
+    phase.optimizer.apply(grads, variables)
+    return logs
+
+
+def train_step(model, state, data):
+    groups = [
+        model.trainable_variables,
+        model.non_trainable_variables,
+        model.optimizer.variables,
+        model.metrics_variables,
+    ]
+    mapping = [
+        (variable, value)
+        for variables, values in zip(groups, state)
+        for variable, value in zip(variables, values)
+    ]
+    with keras.StatelessScope(state_mapping=mapping) as scope:
+        logs = run_step(model, data, _update)
+    new_state = tuple(
+        [scope.get_current_value(v) for v in variables] for variables in groups
+    )
+    return logs, new_state
+
+
+def input_gradients(fn, x):
+    scope = _scope()
+    before = dict(scope.state_mapping) if scope is not None else None
+
+    def total(inputs):
+        return jax.numpy.sum(fn(inputs))
+
+    try:
+        return jax.grad(total)(x)
+    finally:
+        # Updates made inside the inner trace cannot leave it.
+        if scope is not None:
+            scope.state_mapping.clear()
+            scope.state_mapping.update(before)

@@ -1,0 +1,26 @@
+"""TensorFlow engine: `tf.GradientTape` per phase."""
+
+import tensorflow as tf
+
+from ganzoo.backend.common import run_step
+
+
+def _update(phase, batch):
+    variables = list(phase.variables)
+    with tf.GradientTape() as tape:
+        loss, logs = phase.loss(batch)
+        scaled = phase.optimizer.scale_loss(loss)
+    grads = tape.gradient(scaled, variables)
+    phase.optimizer.apply(grads, variables)
+    return logs
+
+
+def train_step(model, data):
+    return run_step(model, data, _update)
+
+
+def input_gradients(fn, x):
+    with tf.GradientTape() as tape:
+        tape.watch(x)
+        y = tf.reduce_sum(fn(x))
+    return tape.gradient(y, x)

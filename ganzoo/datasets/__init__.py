@@ -1,0 +1,1 @@
+"""Datasets (placeholder replaced below)."""

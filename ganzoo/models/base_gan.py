@@ -1,0 +1,281 @@
+"""`BaseGAN`: the `keras.Model` every ganzoo architecture subclasses."""
+
+import re
+
+import keras
+import numpy as np
+
+from ganzoo import backend
+from ganzoo import validation
+
+
+class BaseGAN(keras.Model):
+    """A `keras.Model` whose `fit()` runs adversarial updates on any backend.
+
+    Subclasses build their networks in `__init__`, list the optimizers they
+    need in `optimizer_names`, give the papers' defaults in
+    `default_optimizer`, and declare their training phases in `phases()`
+    (see `ganzoo.models.Phase`). The engine in `ganzoo.backend` runs those
+    phases on TensorFlow, JAX or PyTorch; subclasses contain no backend code.
+
+    Args:
+        seed: Optional int seeding the noise drawn during training.
+        **kwargs: Passed on to `keras.Model` (e.g. `name`, `dtype`).
+    """
+
+    #: The keyword arguments of `compile`, one per optimizer the model owns.
+    optimizer_names = ("d_optimizer", "g_optimizer")
+
+    def __init__(self, seed=None, **kwargs):
+        super().__init__(**kwargs)
+        self.seed = seed
+        self.seed_generator = keras.random.SeedGenerator(
+            seed, name="seed_generator"
+        )
+        self._log_trackers = {}
+        self._compile_options = {}
+
+    # Interface for subclasses ------------------------------------------------
+
+    def phases(self):
+        """Returns the ordered list of `Phase`s of one training step."""
+        raise NotImplementedError(
+            f"{type(self).__name__} must implement `phases()`."
+        )
+
+    def default_optimizer(self, name):
+        """Returns the paper's optimizer for `name` in `optimizer_names`."""
+        raise NotImplementedError(
+            f"{type(self).__name__} must implement `default_optimizer()`."
+        )
+
+    def unpack_batch(self, data):
+        """Turns what Keras's trainer yields into the phases' batch.
+
+        The default takes the images (`x`) and checks them against
+        `self.image_shape`.
+        """
+        x, _, _ = keras.utils.unpack_x_y_sample_weight(data)
+        return validation.check_images(x, self.image_shape, arg="x")
+
+    # Compilation -------------------------------------------------------------
+
+    def compile(
+        self,
+        d_optimizer=None,
+        g_optimizer=None,
+        *,
+        jit_compile="auto",
+        steps_per_execution=1,
+        run_eagerly=False,
+    ):
+        """Configures the model for training.
+
+        Args:
+            d_optimizer: Optimizer of the discriminator: a
+                `keras.optimizers.Optimizer`, its name, its config dict, or
+                `None` for the paper's default.
+            g_optimizer: Optimizer of the generator, likewise.
+            jit_compile: As in `keras.Model.compile`. `"auto"` compiles with
+                XLA on TensorFlow and `jax.jit` on JAX.
+            steps_per_execution: As in `keras.Model.compile`.
+            run_eagerly: As in `keras.Model.compile`.
+        """
+        self.compile_optimizers(
+            {"d_optimizer": d_optimizer, "g_optimizer": g_optimizer},
+            jit_compile=jit_compile,
+            steps_per_execution=steps_per_execution,
+            run_eagerly=run_eagerly,
+        )
+
+    def compile_optimizers(self, optimizers, **compile_kwargs):
+        """Resolves and builds the model's optimizers, then compiles.
+
+        Families with other optimizers than `d_optimizer`/`g_optimizer`
+        call this from their own `compile`.
+        """
+        unknown = set(optimizers) - set(self.optimizer_names)
+        if unknown:
+            raise TypeError(
+                f"{type(self).__name__}.compile() got unexpected optimizer "
+                f"arguments {sorted(unknown)}. Expected: "
+                f"{list(self.optimizer_names)}"
+            )
+        resolved = {
+            name: _resolve_optimizer(
+                optimizers.get(name), name, self.default_optimizer
+            )
+            for name in self.optimizer_names
+        }
+        seen = {}
+        for name, optimizer in resolved.items():
+            if id(optimizer) in seen:
+                raise ValueError(
+                    f"`{seen[id(optimizer)]}` and `{name}` are the same "
+                    "optimizer instance; each player needs its own state. "
+                    "Pass two optimizers."
+                )
+            seen[id(optimizer)] = name
+        for name, optimizer in resolved.items():
+            setattr(self, name, optimizer)
+
+        phases = self.phases()
+        owned = {}  # optimizer id -> variables it updates, in order
+        routes = {}  # escaped variable path -> optimizer
+        for phase in phases:
+            variables = owned.setdefault(id(phase.optimizer), [])
+            for v in phase.variables:
+                if all(v is not w for w in variables):
+                    variables.append(v)
+                routes.setdefault(re.escape(v.path), phase.optimizer)
+        for optimizer in resolved.values():
+            if id(optimizer) not in owned:
+                raise ValueError(
+                    f"{type(self).__name__} declares an optimizer that no "
+                    "phase uses."
+                )
+            optimizer.build(owned[id(optimizer)])
+        # One optimizer over all players, so that Keras's trainers (JAX's
+        # state threading in particular), checkpoints and saving see the
+        # state of every phase's optimizer.
+        first = resolved[self.optimizer_names[0]]
+        multi = keras.optimizers.MultiOptimizer(
+            keras.optimizers.OptimizerMap(first, routes)
+        )
+        super().compile(optimizer=multi, **compile_kwargs)
+        multi.build(self.trainable_variables)
+
+        for phase in phases:
+            for log_name in phase.log_names:
+                if log_name not in self._log_trackers:
+                    self._log_trackers[log_name] = keras.metrics.Mean(
+                        name=log_name
+                    )
+        self._compile_options = dict(compile_kwargs)
+
+    def get_compile_config(self):
+        if not self.compiled:
+            return None
+        config = {
+            name: keras.saving.serialize_keras_object(getattr(self, name))
+            for name in self.optimizer_names
+        }
+        config.update(self._compile_options)
+        return config
+
+    def compile_from_config(self, config):
+        config = dict(config)
+        optimizers = {
+            name: keras.saving.deserialize_keras_object(config.pop(name))
+            for name in self.optimizer_names
+        }
+        self.compile_optimizers(optimizers, **config)
+
+    @property
+    def log_trackers(self):
+        """The `keras.metrics.Mean` of each logged value, by name."""
+        return self._log_trackers
+
+    @property
+    def metrics(self):
+        return list(self._log_trackers.values())
+
+    # Training ----------------------------------------------------------------
+
+    def train_step(self, *args):
+        return backend.train_step(self, *args)
+
+    def fit(self, x=None, y=None, **kwargs):
+        """Trains the model; takes everything `keras.Model.fit` takes.
+
+        `x` holds the training images (float, in [-1, 1], channels-last):
+        a NumPy array or tensor, a `tf.data.Dataset`, a
+        `keras.utils.PyDataset` or a torch `DataLoader`.
+        """
+        if not self.compiled:
+            raise RuntimeError(
+                f"{type(self).__name__} must be compiled before fit(): call "
+                "`model.compile()` (the papers' optimizers are the defaults)."
+            )
+        if validation.is_array(x):
+            if x.shape[0] == 0:
+                raise ValueError(
+                    "`x` is empty: fit() needs at least one training image. "
+                    f"Received: x.shape={tuple(x.shape)}"
+                )
+            self.unpack_batch(x[:1] if y is None else (x[:1], y[:1]))
+        try:
+            return super().fit(x, y, **kwargs)
+        except ValueError as error:
+            if "Empty logs" not in str(error):
+                raise
+            raise ValueError(
+                "`x` yielded no batches: the dataset is empty."
+            ) from error
+
+    def evaluate(self, *args, **kwargs):
+        raise NotImplementedError(
+            "A GAN has no single evaluation loss; use `ganzoo.metrics` to "
+            "measure sample quality."
+        )
+
+    # Sampling ----------------------------------------------------------------
+
+    def call(self, inputs, training=False):
+        return self.generator(inputs, training=training)
+
+    def sample_latent(self, num_images, seed=None):
+        """Latent noise drawn on the host, identical on every backend."""
+        rng = np.random.default_rng(seed)
+        return rng.standard_normal((num_images, self.latent_dim)).astype(
+            "float32"
+        )
+
+    def generate(self, num_images, seed=None, batch_size=None):
+        """Generates images.
+
+        Args:
+            num_images: How many images to make.
+            seed: Optional int. The same seed gives the same images on every
+                backend.
+            batch_size: Images per forward pass (default 128).
+
+        Returns:
+            A float32 NumPy array `(num_images,) + image_shape` in [-1, 1].
+        """
+        num_images = validation.check_positive_int(num_images, "num_images")
+        z = self.sample_latent(num_images, seed)
+        return self.run_generator(z, batch_size)
+
+    def run_generator(self, inputs, batch_size=None):
+        """Runs the generator in inference mode in batches."""
+        batch_size = validation.check_positive_int(
+            batch_size or 128, "batch_size"
+        )
+        images = self.predict(inputs, batch_size=batch_size, verbose=0)
+        return np.asarray(images, dtype="float32")
+
+    def get_config(self):
+        config = super().get_config()
+        config["seed"] = self.seed
+        return config
+
+
+def _resolve_optimizer(value, name, default):
+    if value is None:
+        return default(name)
+    if isinstance(value, keras.optimizers.Optimizer):
+        return value
+    if isinstance(value, (str, dict)):
+        try:
+            return keras.optimizers.get(value)
+        except ValueError as error:
+            raise ValueError(
+                f"Unknown optimizer for `{name}`. Expected a "
+                "keras.optimizers.Optimizer, the name of a Keras optimizer "
+                f"(e.g. 'adam') or its config dict. Received: {name}={value!r}"
+            ) from error
+    raise TypeError(
+        f"`{name}` must be a keras.optimizers.Optimizer, a name, a config "
+        f"dict or None. Received: {name}={value!r}"
+    )

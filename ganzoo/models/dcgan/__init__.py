@@ -1,0 +1,3 @@
+from ganzoo.models.dcgan.dcgan import DCGAN
+
+__all__ = ["DCGAN"]

@@ -1,0 +1,97 @@
+"""DCGAN (Radford et al. 2016)."""
+
+import keras
+
+from ganzoo.models.dcgan.networks import build_dcgan_discriminator
+from ganzoo.models.dcgan.networks import build_dcgan_generator
+from ganzoo.models.gan.gan import GAN
+
+
+@keras.saving.register_keras_serializable(package="ganzoo")
+class DCGAN(GAN):
+    """Deep convolutional GAN.
+
+    The generator projects the noise to a small feature map (7x7 for 28 px,
+    4x4 for 32 and 64 px) and upsamples it with stride-2
+    `Conv2DTranspose` stages (BatchNorm, LeakyReLU 0.2) to a `tanh` image.
+    The discriminator mirrors it with stride-2 `Conv2D` stages (LeakyReLU
+    0.2, dropout) and one logit. Training is the GAN's: discriminator, then
+    generator, non-saturating loss, Adam(2e-4, beta_1=0.5).
+
+    Args:
+        image_shape: `(height, width, channels)`; height and width multiples
+            of 4 (28x28x1, 32x32x3 and 64x64x3 all work).
+        latent_dim: Size of the noise vector.
+        filters: Channels of the generator's last hidden stage and of the
+            discriminator's first; they double at each stage inwards.
+        kernel_size: Convolution kernel size.
+        dropout: Dropout rate after each discriminator stage (0 disables).
+        loss: Adversarial loss family, a name from `ganzoo.losses.names()`.
+        seed: Optional int seeding the noise drawn during training.
+        **kwargs: Passed on to `keras.Model`.
+
+    Example:
+
+    ```python
+    import ganzoo
+
+    images, _ = ganzoo.datasets.load("mnist_5k")
+    model = ganzoo.DCGAN(image_shape=(28, 28, 1))
+    model.compile()
+    model.fit(images, batch_size=64, epochs=5)
+    samples = model.generate(16, seed=0)
+
+    tiny = ganzoo.DCGAN(image_shape=(32, 32, 3), latent_dim=16, filters=8)
+    ```
+
+    Reference:
+        Radford et al., "Unsupervised Representation Learning with Deep
+        Convolutional Generative Adversarial Networks", ICLR 2016.
+    """
+
+    image_side_multiple = 4
+
+    def __init__(
+        self,
+        image_shape=(28, 28, 1),
+        latent_dim=100,
+        filters=64,
+        kernel_size=5,
+        dropout=0.3,
+        loss="non_saturating",
+        seed=None,
+        **kwargs,
+    ):
+        self.filters = filters
+        self.kernel_size = kernel_size
+        if not 0 <= dropout < 1:
+            raise ValueError(
+                f"`dropout` must be in [0, 1). Received: dropout={dropout!r}"
+            )
+        self.dropout = dropout
+        super().__init__(
+            image_shape=image_shape,
+            latent_dim=latent_dim,
+            loss=loss,
+            seed=seed,
+            **kwargs,
+        )
+
+    def build_generator(self):
+        return build_dcgan_generator(
+            self.image_shape, self.latent_dim, self.filters, self.kernel_size
+        )
+
+    def build_discriminator(self):
+        return build_dcgan_discriminator(
+            self.image_shape, self.filters, self.kernel_size, self.dropout
+        )
+
+    def get_config(self):
+        config = super().get_config()
+        config.update(
+            filters=self.filters,
+            kernel_size=self.kernel_size,
+            dropout=self.dropout,
+        )
+        return config

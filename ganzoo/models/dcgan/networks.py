@@ -1,0 +1,71 @@
+"""The convolutional networks of DCGAN (Radford et al. 2016)."""
+
+import keras
+from keras import layers
+
+
+def num_upsamplings(side):
+    """How many stride-2 stages take a small seed map to `side` pixels.
+
+    Halves `side` while it stays even and at least 8, so 28 -> 7 (two
+    stages), 32 -> 4 (three) and 64 -> 4 (four).
+    """
+    stages = 0
+    while side % 2 == 0 and side >= 8:
+        side //= 2
+        stages += 1
+    return stages
+
+
+def build_dcgan_generator(image_shape, latent_dim, filters=64, kernel_size=5):
+    """Dense to a small map, Conv2DTranspose stride 2 stages, `tanh`.
+
+    Every stage but the last is followed by BatchNorm and LeakyReLU(0.2);
+    channel counts halve at each stage down to `filters`.
+    """
+    height, width, channels = image_shape
+    stages = num_upsamplings(min(height, width))
+    h, w = height >> stages, width >> stages
+    top = filters * 2 ** (stages - 1)
+    z = keras.Input((latent_dim,), name="z")
+    x = layers.Dense(h * w * top, use_bias=False, name="project")(z)
+    x = layers.BatchNormalization(name="project_bn")(x)
+    x = layers.LeakyReLU(0.2, name="project_relu")(x)
+    x = layers.Reshape((h, w, top), name="to_map")(x)
+    for i in range(stages - 1):
+        x = layers.Conv2DTranspose(
+            top >> (i + 1),
+            kernel_size,
+            strides=2,
+            padding="same",
+            use_bias=False,
+            name=f"up_{i}",
+        )(x)
+        x = layers.BatchNormalization(name=f"up_{i}_bn")(x)
+        x = layers.LeakyReLU(0.2, name=f"up_{i}_relu")(x)
+    images = layers.Conv2DTranspose(
+        channels,
+        kernel_size,
+        strides=2,
+        padding="same",
+        activation="tanh",
+        name="to_image",
+    )(x)
+    return keras.Model(z, images, name="generator")
+
+
+def build_dcgan_discriminator(image_shape, filters=64, kernel_size=5, dropout=0.3):
+    """Strided Conv2D stages with LeakyReLU(0.2) and dropout, one logit."""
+    stages = num_upsamplings(min(image_shape[:2]))
+    images = keras.Input(image_shape, name="images")
+    x = images
+    for i in range(stages):
+        x = layers.Conv2D(
+            filters * 2**i, kernel_size, strides=2, padding="same", name=f"down_{i}"
+        )(x)
+        x = layers.LeakyReLU(0.2, name=f"down_{i}_relu")(x)
+        if dropout:
+            x = layers.Dropout(dropout, name=f"down_{i}_dropout")(x)
+    x = layers.Flatten(name="flatten")(x)
+    logits = layers.Dense(1, name="logit")(x)
+    return keras.Model(images, logits, name="discriminator")

@@ -1,0 +1,3 @@
+from ganzoo.models.gan.gan import GAN
+
+__all__ = ["GAN"]
