@@ -8,9 +8,9 @@ from ganzoo import datasets
 from ganzoo import images
 from ganzoo import losses
 from ganzoo.callbacks import SampleGrid
-from ganzoo.models import BaseGAN
 from ganzoo.models import DCGAN
 from ganzoo.models import GAN
+from ganzoo.models import BaseGAN
 from ganzoo.models import Phase
 from ganzoo.version import __version__
 

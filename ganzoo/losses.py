@@ -15,7 +15,8 @@ g_loss = loss.generator(fake_logits)
 """
 
 import difflib
-from typing import Callable, NamedTuple
+from typing import Callable
+from typing import NamedTuple
 
 from keras import ops
 
@@ -30,9 +31,7 @@ class AdversarialLoss(NamedTuple):
 
 def bce_discriminator_loss(real_logits, fake_logits):
     """Binary cross-entropy: real labelled 1, generated labelled 0."""
-    return ops.mean(ops.softplus(-real_logits)) + ops.mean(
-        ops.softplus(fake_logits)
-    )
+    return ops.mean(ops.softplus(-real_logits)) + ops.mean(ops.softplus(fake_logits))
 
 
 def non_saturating_generator_loss(fake_logits):
@@ -69,9 +68,7 @@ def wasserstein_generator_loss(fake_logits):
 
 def hinge_discriminator_loss(real_logits, fake_logits):
     """Hinge loss (Lim & Ye 2017; Miyato et al. 2018)."""
-    return ops.mean(ops.relu(1.0 - real_logits)) + ops.mean(
-        ops.relu(1.0 + fake_logits)
-    )
+    return ops.mean(ops.relu(1.0 - real_logits)) + ops.mean(ops.relu(1.0 + fake_logits))
 
 
 _LOSSES = {

@@ -28,7 +28,7 @@ def _update(phase, batch):
 
     def loss_fn(values):
         before = dict(scope.state_mapping)
-        for v, value in zip(variables, values):
+        for v, value in zip(variables, values, strict=True):
             scope.state_mapping[id(v)] = value
         try:
             loss, logs = phase.loss(batch)
@@ -46,9 +46,7 @@ def _update(phase, batch):
         return scaled, (logs, updates)
 
     values = [scope.get_current_value(v) for v in variables]
-    (_, (logs, updates)), grads = jax.value_and_grad(loss_fn, has_aux=True)(
-        values
-    )
+    (_, (logs, updates)), grads = jax.value_and_grad(loss_fn, has_aux=True)(values)
     scope.state_mapping.update(updates)
     # Inside the scope, `apply` reads and writes the scope's values; unlike
     # `stateless_apply` it accepts any subset of the variables the optimizer
@@ -66,8 +64,8 @@ def train_step(model, state, data):
     ]
     mapping = [
         (variable, value)
-        for variables, values in zip(groups, state)
-        for variable, value in zip(variables, values)
+        for variables, values in zip(groups, state, strict=True)
+        for variable, value in zip(variables, values, strict=True)
     ]
     with keras.StatelessScope(state_mapping=mapping) as scope:
         logs = run_step(model, data, _update)

@@ -29,9 +29,7 @@ class BaseGAN(keras.Model):
     def __init__(self, seed=None, **kwargs):
         super().__init__(**kwargs)
         self.seed = seed
-        self.seed_generator = keras.random.SeedGenerator(
-            seed, name="seed_generator"
-        )
+        self.seed_generator = keras.random.SeedGenerator(seed, name="seed_generator")
         self._log_trackers = {}
         self._compile_options = {}
 
@@ -39,9 +37,7 @@ class BaseGAN(keras.Model):
 
     def phases(self):
         """Returns the ordered list of `Phase`s of one training step."""
-        raise NotImplementedError(
-            f"{type(self).__name__} must implement `phases()`."
-        )
+        raise NotImplementedError(f"{type(self).__name__} must implement `phases()`.")
 
     def default_optimizer(self, name):
         """Returns the paper's optimizer for `name` in `optimizer_names`."""
@@ -102,9 +98,7 @@ class BaseGAN(keras.Model):
                 f"{list(self.optimizer_names)}"
             )
         resolved = {
-            name: _resolve_optimizer(
-                optimizers.get(name), name, self.default_optimizer
-            )
+            name: _resolve_optimizer(optimizers.get(name), name, self.default_optimizer)
             for name in self.optimizer_names
         }
         seen = {}
@@ -131,8 +125,7 @@ class BaseGAN(keras.Model):
         for optimizer in resolved.values():
             if id(optimizer) not in owned:
                 raise ValueError(
-                    f"{type(self).__name__} declares an optimizer that no "
-                    "phase uses."
+                    f"{type(self).__name__} declares an optimizer that no phase uses."
                 )
             optimizer.build(owned[id(optimizer)])
         # One optimizer over all players, so that Keras's trainers (JAX's
@@ -148,9 +141,7 @@ class BaseGAN(keras.Model):
         for phase in phases:
             for log_name in phase.log_names:
                 if log_name not in self._log_trackers:
-                    self._log_trackers[log_name] = keras.metrics.Mean(
-                        name=log_name
-                    )
+                    self._log_trackers[log_name] = keras.metrics.Mean(name=log_name)
         self._compile_options = dict(compile_kwargs)
 
     def get_compile_config(self):
@@ -209,9 +200,7 @@ class BaseGAN(keras.Model):
         except ValueError as error:
             if "Empty logs" not in str(error):
                 raise
-            raise ValueError(
-                "`x` yielded no batches: the dataset is empty."
-            ) from error
+            raise ValueError("`x` yielded no batches: the dataset is empty.") from error
 
     def evaluate(self, *args, **kwargs):
         raise NotImplementedError(
@@ -227,9 +216,7 @@ class BaseGAN(keras.Model):
     def sample_latent(self, num_images, seed=None):
         """Latent noise drawn on the host, identical on every backend."""
         rng = np.random.default_rng(seed)
-        return rng.standard_normal((num_images, self.latent_dim)).astype(
-            "float32"
-        )
+        return rng.standard_normal((num_images, self.latent_dim)).astype("float32")
 
     def generate(self, num_images, seed=None, batch_size=None):
         """Generates images.
@@ -249,9 +236,7 @@ class BaseGAN(keras.Model):
 
     def run_generator(self, inputs, batch_size=None):
         """Runs the generator in inference mode in batches."""
-        batch_size = validation.check_positive_int(
-            batch_size or 128, "batch_size"
-        )
+        batch_size = validation.check_positive_int(batch_size or 128, "batch_size")
         images = self.predict(inputs, batch_size=batch_size, verbose=0)
         return np.asarray(images, dtype="float32")
 

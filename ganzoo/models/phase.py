@@ -1,7 +1,10 @@
 """The declaration a model gives the engine for one adversarial update."""
 
 import dataclasses
-from typing import Any, Callable, Optional, Sequence
+from typing import Any
+from typing import Callable
+from typing import Optional
+from typing import Sequence
 
 
 @dataclasses.dataclass(frozen=True)

@@ -1,0 +1,45 @@
+import pytest
+
+import ganzoo
+from tests.testing import GANTestCase
+from tests.testing import fake_images
+
+TINY = {"image_shape": (28, 28, 1), "latent_dim": 8, "filters": 8, "seed": 2}
+
+
+class TestDCGAN(GANTestCase):
+    @pytest.mark.parametrize(
+        "image_shape, map_side, num_stages",
+        [((28, 28, 1), 7, 2), ((32, 32, 3), 4, 3), ((64, 64, 3), 4, 4)],
+    )
+    def test_output_shape(self, image_shape, map_side, num_stages):
+        init = dict(TINY, image_shape=image_shape)
+        model = self.run_output_shape_test(ganzoo.DCGAN, init)
+        assert model.generator.get_layer("to_map").output.shape[1] == map_side
+        strided = [
+            layer
+            for layer in model.discriminator.layers
+            if layer.__class__.__name__ == "Conv2D"
+        ]
+        assert len(strided) == num_stages
+        assert model.discriminator.output_shape == (None, 1)
+
+    def test_fit_save_and_load(self, tmp_path):
+        data = fake_images(40, TINY["image_shape"])
+        model = self.run_fit_test(ganzoo.DCGAN, TINY, data, batch_size=16)
+        self.run_saving_test(model, tmp_path, data, batch_size=16)
+
+    def test_color_images_fit(self):
+        init = dict(TINY, image_shape=(32, 32, 3))
+        self.run_fit_test(ganzoo.DCGAN, init, fake_images(16, (32, 32, 3)), 8)
+
+    def test_saved_model_loads_on_every_backend(self, tmp_path):
+        model = ganzoo.DCGAN(**TINY)
+        model.compile()
+        model.fit(fake_images(16, TINY["image_shape"]), batch_size=8, verbose=0)
+        self.run_cross_backend_test(model, tmp_path)
+
+    @pytest.mark.parametrize("image_shape", [(30, 30, 1), (28, 28), "28x28"])
+    def test_bad_image_shape(self, image_shape):
+        with pytest.raises(ValueError, match="image_shape"):
+            ganzoo.DCGAN(image_shape=image_shape)

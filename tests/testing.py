@@ -1,0 +1,173 @@
+"""The shared test base class every model family's tests build on.
+
+Needs only pytest, NumPy and Keras, so it runs on any backend without
+TensorFlow. Each `run_*` method checks one contract of `BaseGAN` on the
+active backend.
+"""
+
+import json
+import os
+import subprocess
+import sys
+
+import keras
+import numpy as np
+
+BACKENDS = ("jax", "tensorflow", "torch")
+
+
+def snapshot(variables):
+    return {id(v): np.array(keras.ops.convert_to_numpy(v.value)) for v in variables}
+
+
+def changed(before, variables):
+    return [
+        v
+        for v in variables
+        if not np.array_equal(before[id(v)], keras.ops.convert_to_numpy(v.value))
+    ]
+
+
+def fake_images(num_images, image_shape, seed=0):
+    """Smooth random images in [-1, 1]."""
+    rng = np.random.default_rng(seed)
+    return np.tanh(rng.normal(size=(num_images,) + tuple(image_shape))).astype(
+        "float32"
+    )
+
+
+class GANTestCase:
+    """Mix into a pytest class; call the `run_*` methods from its tests."""
+
+    def make_model(self, cls, init_kwargs):
+        model = cls(**init_kwargs)
+        model.compile()
+        return model
+
+    def run_output_shape_test(self, cls, init_kwargs, num_images=3):
+        model = cls(**init_kwargs)
+        images = model.generate(num_images, seed=0)
+        assert images.shape == (num_images,) + tuple(model.image_shape)
+        assert images.dtype == np.float32
+        assert np.all(np.isfinite(images))
+        assert images.min() >= -1.0 and images.max() <= 1.0
+        np.testing.assert_array_equal(images, model.generate(num_images, seed=0))
+        assert not np.array_equal(images, model.generate(num_images, seed=1))
+        return model
+
+    def run_fit_test(self, cls, init_kwargs, train_data, batch_size, fit_kwargs=None):
+        """One epoch moves every phase's variables, and nothing it should not.
+
+        Returns the trained model.
+        """
+        fit_kwargs = fit_kwargs or {}
+        model = self.make_model(cls, init_kwargs)
+        phases = model.phases()
+        trained = [v for phase in phases for v in phase.variables]
+        trained_ids = {id(v) for v in trained}
+        untouched = [v for v in model.trainable_variables if id(v) not in trained_ids]
+        before = snapshot(model.variables)
+        num_steps = -(-len(train_data) // batch_size)
+
+        history = model.fit(
+            train_data, batch_size=batch_size, epochs=1, verbose=0, **fit_kwargs
+        )
+
+        stuck = changed(before, trained)
+        stuck_ids = {id(v) for v in stuck}
+        not_moved = [v.path for v in trained if id(v) not in stuck_ids]
+        assert not not_moved, f"variables no phase moved: {not_moved}"
+        assert not changed(before, untouched), "a variable of no phase moved"
+        moving_stats = [
+            v
+            for v in model.non_trainable_variables
+            if "moving_mean" in v.path or "moving_variance" in v.path
+        ]
+        moved_ids = {id(v) for v in changed(before, moving_stats)}
+        frozen_stats = [v.path for v in moving_stats if id(v) not in moved_ids]
+        assert not frozen_stats, f"BatchNorm statistics did not move: {frozen_stats}"
+        assert changed(before, [model.seed_generator.state])
+
+        self.check_iterations(model, num_steps)
+        for name, values in history.history.items():
+            assert np.all(np.isfinite(values)), f"{name} is not finite: {values}"
+        expected_logs = {n for phase in phases for n in phase.log_names}
+        assert set(history.history) == expected_logs
+
+        before = snapshot(trained)
+        model.fit(train_data, batch_size=batch_size, epochs=1, verbose=0, **fit_kwargs)
+        assert len(changed(before, trained)) == len(trained)
+        self.check_iterations(model, 2 * num_steps)
+        return model
+
+    def check_iterations(self, model, num_steps):
+        updates = {}
+        for phase in model.phases():
+            key = id(phase.optimizer)
+            updates[key] = updates.get(key, 0) + phase.repeat * num_steps
+        for name in model.optimizer_names:
+            optimizer = getattr(model, name)
+            got = int(keras.ops.convert_to_numpy(optimizer.iterations))
+            assert got == updates[id(optimizer)], (
+                f"{name}.iterations is {got}, expected {updates[id(optimizer)]}"
+            )
+        assert int(keras.ops.convert_to_numpy(model.optimizer.iterations)) == num_steps
+
+    def run_saving_test(self, model, tmp_path, train_data, batch_size):
+        """`.keras` round trip keeps weights and optimizer state; fit goes on."""
+        path = os.path.join(tmp_path, "model.keras")
+        model.save(path)
+        loaded = keras.saving.load_model(path)
+        assert type(loaded) is type(model)
+        assert loaded.get_config() == model.get_config()
+        np.testing.assert_allclose(
+            loaded.generate(4, seed=3), model.generate(4, seed=3), atol=1e-6
+        )
+        for name in model.optimizer_names:
+            ours, theirs = getattr(model, name), getattr(loaded, name)
+            assert type(theirs) is type(ours)
+            for a, b in zip(ours.variables, theirs.variables, strict=True):
+                np.testing.assert_allclose(
+                    keras.ops.convert_to_numpy(a.value),
+                    keras.ops.convert_to_numpy(b.value),
+                )
+        trained = [v for phase in loaded.phases() for v in phase.variables]
+        before = snapshot(trained)
+        loaded.fit(train_data[:batch_size], batch_size=batch_size, epochs=1, verbose=0)
+        assert len(changed(before, trained)) == len(trained)
+        return loaded
+
+    def run_cross_backend_test(self, model, tmp_path, seed=5, num_images=4):
+        """A `.keras` file saved here loads on the other backends, same images."""
+        path = os.path.join(tmp_path, "model.keras")
+        model.save(path)
+        expected = model.generate(num_images, seed=seed)
+        here = keras.backend.backend()
+        for other in BACKENDS:
+            if other == here:
+                continue
+            images = load_and_generate_in(other, path, num_images, seed)
+            np.testing.assert_allclose(images, expected, atol=1e-5, err_msg=other)
+
+
+_LOAD_AND_GENERATE = """
+import json, sys
+import keras, ganzoo
+model = keras.saving.load_model(sys.argv[1])
+images = model.generate(int(sys.argv[2]), seed=int(sys.argv[3]))
+print(json.dumps(images.tolist()))
+"""
+
+
+def load_and_generate_in(backend, path, num_images, seed):
+    """Loads a `.keras` file in a fresh process on `backend` and samples."""
+    env = dict(os.environ, KERAS_BACKEND=backend, TF_CPP_MIN_LOG_LEVEL="3")
+    result = subprocess.run(
+        [sys.executable, "-c", _LOAD_AND_GENERATE, path, str(num_images), str(seed)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    return np.array(json.loads(result.stdout.strip().splitlines()[-1]), "float32")
