@@ -52,4 +52,9 @@ def input_gradients(fn, x):
     return _engine.input_gradients(fn, x)
 
 
-__all__ = ["input_gradients", "run_step", "train_step"]
+def keep_state_on_error(model):
+    """Context manager: a failed `fit()` leaves `model` usable."""
+    return _engine.keep_state_on_error(model)
+
+
+__all__ = ["input_gradients", "keep_state_on_error", "run_step", "train_step"]

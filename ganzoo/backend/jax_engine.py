@@ -11,6 +11,8 @@ all read from and written back to that scope in order, as TensorFlow and
 PyTorch would do in place.
 """
 
+import contextlib
+
 import jax
 import keras
 
@@ -89,3 +91,25 @@ def input_gradients(fn, x):
         if scope is not None:
             scope.state_mapping.clear()
             scope.state_mapping.update(before)
+
+
+@contextlib.contextmanager
+def keep_state_on_error(model):
+    """Puts back variables that an interrupted `fit()` left without values.
+
+    Keras's JAX trainer takes the values out of the model's variables before
+    the first step and writes them back only once a step has finished, so
+    an error in the first step (a bad batch found while tracing, say) would
+    leave a model that can no longer be used or saved.
+    """
+    variables = list(model.variables) + list(model.metrics_variables)
+    if model.optimizer is not None:
+        variables += list(model.optimizer.variables)
+    saved = [(v, v.value) for v in variables]
+    try:
+        yield
+    except BaseException:
+        for variable, value in saved:
+            if variable._value is None:
+                variable.assign(value)
+        raise

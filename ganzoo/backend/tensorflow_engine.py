@@ -1,5 +1,7 @@
 """TensorFlow engine: `tf.GradientTape` per phase."""
 
+import contextlib
+
 import tensorflow as tf
 
 from ganzoo.backend.common import run_step
@@ -13,6 +15,11 @@ def _update(phase, batch):
     grads = tape.gradient(scaled, variables)
     phase.optimizer.apply(grads, variables)
     return logs
+
+
+def keep_state_on_error(model):
+    # Variables keep their values when a step fails on this backend.
+    return contextlib.nullcontext()
 
 
 def train_step(model, data):

@@ -4,6 +4,8 @@
 other player's `.grad` fields are never touched or accumulated.
 """
 
+import contextlib
+
 import torch
 
 from ganzoo.backend.common import run_step
@@ -18,6 +20,11 @@ def _update(phase, batch):
         phase.optimizer.apply(list(grads), variables)
     # Logs are reported, never differentiated: free their graphs now.
     return {name: value.detach() for name, value in logs.items()}
+
+
+def keep_state_on_error(model):
+    # Variables keep their values when a step fails on this backend.
+    return contextlib.nullcontext()
 
 
 def train_step(model, data):

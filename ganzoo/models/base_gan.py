@@ -181,26 +181,30 @@ class BaseGAN(keras.Model):
 
         `x` holds the training images (float, in [-1, 1], channels-last):
         a NumPy array or tensor, a `tf.data.Dataset`, a
-        `keras.utils.PyDataset` or a torch `DataLoader`.
+        `keras.utils.PyDataset` or a torch `DataLoader` whose batches are
+        tuples such as `(images,)` (e.g. over a `TensorDataset`).
         """
         if not self.compiled:
             raise RuntimeError(
                 f"{type(self).__name__} must be compiled before fit(): call "
                 "`model.compile()` (the papers' optimizers are the defaults)."
             )
+        empty = ValueError("`x` yielded no batches: the dataset is empty.")
+        if _known_length(x) == 0:
+            raise empty
         if validation.is_array(x):
-            if x.shape[0] == 0:
-                raise ValueError(
-                    "`x` is empty: fit() needs at least one training image. "
-                    f"Received: x.shape={tuple(x.shape)}"
-                )
             self.unpack_batch(x[:1] if y is None else (x[:1], y[:1]))
         try:
-            return super().fit(x, y, **kwargs)
+            with backend.keep_state_on_error(self):
+                history = super().fit(x, y, **kwargs)
         except ValueError as error:
+            # TensorFlow and JAX trainers stop on an empty first epoch.
             if "Empty logs" not in str(error):
                 raise
-            raise ValueError("`x` yielded no batches: the dataset is empty.") from error
+            raise empty from error
+        if history.epoch and not history.history:
+            raise empty  # the torch trainer returns empty logs instead
+        return history
 
     def evaluate(self, *args, **kwargs):
         raise NotImplementedError(
@@ -244,6 +248,16 @@ class BaseGAN(keras.Model):
         config = super().get_config()
         config["seed"] = self.seed
         return config
+
+
+def _known_length(data):
+    """Number of samples or batches, where the data source knows it."""
+    if validation.is_array(data):
+        return data.shape[0]
+    try:
+        return len(data)
+    except TypeError:  # generators, datasets of unknown cardinality
+        return None
 
 
 def _resolve_optimizer(value, name, default):
