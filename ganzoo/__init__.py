@@ -1,17 +1,22 @@
 """ganzoo: a Keras 3 model zoo of generative adversarial networks.
 
 Every model is a `keras.Model` whose `fit()` runs the adversarial updates on
-TensorFlow, JAX or PyTorch, whichever `KERAS_BACKEND` names.
+TensorFlow, JAX or PyTorch, whichever `KERAS_BACKEND` names, and loads
+pretrained with one call: `ganzoo.DCGAN.from_preset("dcgan_mnist")`.
 """
 
 from ganzoo import datasets
 from ganzoo import images
 from ganzoo import losses
+from ganzoo import metrics
+from ganzoo import presets
 from ganzoo.callbacks import SampleGrid
 from ganzoo.models import DCGAN
 from ganzoo.models import GAN
 from ganzoo.models import BaseGAN
 from ganzoo.models import Phase
+from ganzoo.presets import list_presets
+from ganzoo.presets import load as from_preset
 from ganzoo.version import __version__
 
 __all__ = [
@@ -22,6 +27,10 @@ __all__ = [
     "SampleGrid",
     "__version__",
     "datasets",
+    "from_preset",
     "images",
+    "list_presets",
     "losses",
+    "metrics",
+    "presets",
 ]

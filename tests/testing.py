@@ -137,10 +137,23 @@ class GANTestCase:
         assert len(changed(before, trained)) == len(trained)
         return loaded
 
-    def run_cross_backend_test(self, model, tmp_path, seed=5, num_images=4):
-        """A `.keras` file saved here loads on the other backends, same images."""
-        path = os.path.join(tmp_path, "model.keras")
-        model.save(path)
+    def run_preset_test(self, model, tmp_path):
+        """`save_to_preset`/`from_preset` round trip, here and on the others."""
+        folder = model.save_to_preset(os.path.join(tmp_path, "preset"))
+        loaded = type(model).from_preset(folder)
+        assert type(loaded) is type(model)
+        assert loaded.get_config() == model.get_config()
+        np.testing.assert_allclose(
+            loaded.generate(4, seed=3), model.generate(4, seed=3), atol=1e-6
+        )
+        self.run_cross_backend_test(model, tmp_path, path=folder)
+        return loaded
+
+    def run_cross_backend_test(self, model, tmp_path, seed=5, num_images=4, path=None):
+        """A `.keras` file (or preset `path`) saved here loads on the others."""
+        if path is None:
+            path = os.path.join(tmp_path, "model.keras")
+            model.save(path)
         expected = model.generate(num_images, seed=seed)
         here = keras.backend.backend()
         for other in BACKENDS:
@@ -153,14 +166,18 @@ class GANTestCase:
 _LOAD_AND_GENERATE = """
 import json, sys
 import keras, ganzoo
-model = keras.saving.load_model(sys.argv[1])
+path = sys.argv[1]
+if path.endswith(".keras"):
+    model = keras.saving.load_model(path)
+else:
+    model = ganzoo.from_preset(path)
 images = model.generate(int(sys.argv[2]), seed=int(sys.argv[3]))
 print(json.dumps(images.tolist()))
 """
 
 
 def load_and_generate_in(backend, path, num_images, seed):
-    """Loads a `.keras` file in a fresh process on `backend` and samples."""
+    """Loads a `.keras` file or preset in a fresh process on `backend`, samples."""
     env = dict(os.environ, KERAS_BACKEND=backend, TF_CPP_MIN_LOG_LEVEL="3")
     result = subprocess.run(
         [sys.executable, "-c", _LOAD_AND_GENERATE, path, str(num_images), str(seed)],

@@ -7,9 +7,10 @@ import numpy as np
 
 from ganzoo import backend
 from ganzoo import validation
+from ganzoo.presets import PresetMixin
 
 
-class BaseGAN(keras.Model):
+class BaseGAN(PresetMixin, keras.Model):
     """A `keras.Model` whose `fit()` runs adversarial updates on any backend.
 
     Subclasses build their networks in `__init__`, list the optimizers they
@@ -17,6 +18,7 @@ class BaseGAN(keras.Model):
     `default_optimizer`, and declare their training phases in `phases()`
     (see `ganzoo.models.Phase`). The engine in `ganzoo.backend` runs those
     phases on TensorFlow, JAX or PyTorch; subclasses contain no backend code.
+    Every subclass gets `from_preset`, `presets` and `save_to_preset`.
 
     Args:
         seed: Optional int seeding the noise drawn during training.

@@ -33,11 +33,12 @@ class TestDCGAN(GANTestCase):
         init = dict(TINY, image_shape=(32, 32, 3))
         self.run_fit_test(ganzoo.DCGAN, init, fake_images(16, (32, 32, 3)), 8)
 
-    def test_saved_model_loads_on_every_backend(self, tmp_path):
+    def test_saved_model_and_preset_load_on_every_backend(self, tmp_path):
         model = ganzoo.DCGAN(**TINY)
         model.compile()
         model.fit(fake_images(16, TINY["image_shape"]), batch_size=8, verbose=0)
         self.run_cross_backend_test(model, tmp_path)
+        self.run_preset_test(model, tmp_path)
 
     @pytest.mark.parametrize("image_shape", [(30, 30, 1), (28, 28), "28x28"])
     def test_bad_image_shape(self, image_shape):

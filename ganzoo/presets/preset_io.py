@@ -1,0 +1,227 @@
+"""A preset folder on disk, in keras-hub's layout.
+
+config.json        the model, as `keras.saving.serialize_keras_object`
+model.weights.h5   its weights
+metadata.json      versions, parameter count, recipe, measured quality,
+                   and the SHA-256 of every other file
+README.md          the model card
+sample.png         samples, for generators
+"""
+
+import datetime
+import json
+import os
+import shutil
+import tempfile
+
+import keras
+
+from ganzoo import images as image_utils
+from ganzoo.presets.download import file_sha256
+from ganzoo.presets.safety import UnsafePresetError
+from ganzoo.presets.safety import check_config
+from ganzoo.version import __version__
+
+CONFIG_FILE = "config.json"
+WEIGHTS_FILE = "model.weights.h5"
+METADATA_FILE = "metadata.json"
+CARD_FILE = "README.md"
+SAMPLE_FILE = "sample.png"
+PRESET_FILES = (CONFIG_FILE, WEIGHTS_FILE, METADATA_FILE, CARD_FILE, SAMPLE_FILE)
+
+
+def save_preset(model, folder, metadata=None):
+    """Writes `model` as a preset folder, replacing any folder already there.
+
+    The folder is written beside its destination and moved into place at
+    the end, so an interrupted save never leaves a half-written preset.
+
+    Args:
+        model: A ganzoo model (or any registered Keras model).
+        folder: Destination folder.
+        metadata: Optional dict merged into `metadata.json`: `description`,
+            `dataset`, `recipe` (the command that trained it),
+            `training_steps`, `metrics` (measured quality figures).
+
+    Returns:
+        The folder.
+    """
+    folder = os.path.abspath(folder)
+    parent = os.path.dirname(folder)
+    os.makedirs(parent, exist_ok=True)
+    staging = tempfile.mkdtemp(prefix=".preset-", dir=parent)
+    try:
+        config = keras.saving.serialize_keras_object(model)
+        config.pop("compile_config", None)  # presets carry no optimizer
+        _write_json(os.path.join(staging, CONFIG_FILE), config)
+        _uncompiled_twin(model, config).save_weights(
+            os.path.join(staging, WEIGHTS_FILE)
+        )
+        files = [CONFIG_FILE, WEIGHTS_FILE]
+        meta = dict(metadata or {})
+        if hasattr(model, "generate"):
+            samples = model.generate(64, seed=0)
+            image_utils.save_grid(samples, os.path.join(staging, SAMPLE_FILE))
+            files.append(SAMPLE_FILE)
+            meta["output_check"] = output_check(model)
+        meta.update(
+            name=os.path.basename(folder),
+            class_name=type(model).__name__,
+            registered_name=keras.saving.get_registered_name(type(model)),
+            parameter_count=int(model.count_params()),
+            ganzoo_version=__version__,
+            keras_version=keras.__version__,
+            saved_with_backend=keras.backend.backend(),
+            created=datetime.date.today().isoformat(),
+        )
+        with open(os.path.join(staging, CARD_FILE), "w") as f:
+            f.write(model_card(meta, has_sample=SAMPLE_FILE in files))
+        files.append(CARD_FILE)
+        meta["files"] = {
+            name: file_sha256(os.path.join(staging, name)) for name in sorted(files)
+        }
+        _write_json(os.path.join(staging, METADATA_FILE), meta)
+        if os.path.exists(folder):
+            shutil.rmtree(folder)
+        os.replace(staging, folder)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return folder
+
+
+def _uncompiled_twin(model, config):
+    """A copy of `model` without optimizer, whose weights file is the model's.
+
+    `save_weights` on a compiled model also stores the optimizers' slots,
+    which would triple a preset's size and mean nothing to its users.
+    """
+    if getattr(model, "optimizer", None) is None:
+        return model
+    twin = keras.saving.deserialize_keras_object(config)
+    for mine, theirs in zip(twin.weights, model.weights, strict=True):
+        mine.assign(theirs.value)
+    return twin
+
+
+def output_check(model):
+    """A fixed slice of `generate(2, seed=0)`, to catch silent drift."""
+    images = model.generate(2, seed=0)
+    return {
+        "call": "generate(2, seed=0)[:, 8:12, 8:12, 0]",
+        "values": images[:, 8:12, 8:12, 0].round(6).tolist(),
+    }
+
+
+def read_metadata(folder):
+    path = os.path.join(folder, METADATA_FILE)
+    if not os.path.isfile(path):
+        raise FileNotFoundError(
+            f"{folder!r} is not a ganzoo preset: it has no {METADATA_FILE}."
+        )
+    with open(path) as f:
+        return json.load(f)
+
+
+def verify_files(folder, metadata):
+    """Checks every file against the SHA-256 recorded in `metadata.json`."""
+    recorded = metadata.get("files", {})
+    for name in (CONFIG_FILE, WEIGHTS_FILE):
+        if name not in recorded:
+            raise ValueError(f"{folder}: {METADATA_FILE} records no hash of {name}.")
+    for name, expected in recorded.items():
+        if name not in PRESET_FILES:
+            raise UnsafePresetError(
+                f"{folder}: {METADATA_FILE} lists an unexpected file. "
+                f"Expected some of {list(PRESET_FILES)}. Received: {name!r}"
+            )
+        path = os.path.join(folder, name)
+        if not os.path.isfile(path):
+            raise FileNotFoundError(f"Preset file missing: {path}")
+        actual = file_sha256(path)
+        if actual != expected:
+            raise ValueError(
+                f"Preset file {path} is corrupted: its SHA-256 is {actual}, "
+                f"{METADATA_FILE} records {expected}."
+            )
+
+
+def load_preset_folder(folder, expected_class=None, overrides=None):
+    """Builds the model a verified preset folder describes and loads weights.
+
+    Args:
+        folder: A local preset folder.
+        expected_class: If given, the preset's class must be it or a
+            subclass of it.
+        overrides: Constructor arguments replacing those in `config.json`.
+    """
+    metadata = read_metadata(folder)
+    verify_files(folder, metadata)
+    with open(os.path.join(folder, CONFIG_FILE)) as f:
+        config = json.load(f)
+    check_config(config)
+    cls = keras.saving.get_registered_object(config.get("registered_name"))
+    if cls is None:
+        raise UnsafePresetError(
+            f"{folder}: {CONFIG_FILE} names a class that is not registered "
+            f"with ganzoo or Keras. Received: "
+            f"registered_name={config.get('registered_name')!r}"
+        )
+    if expected_class is not None and not issubclass(cls, expected_class):
+        raise ValueError(
+            f"Preset {metadata.get('name', folder)!r} is a {cls.__name__}, not "
+            f"a {expected_class.__name__}: load it with "
+            f"`ganzoo.{cls.__name__}.from_preset(...)` or "
+            "`ganzoo.from_preset(...)`."
+        )
+    overrides = dict(overrides or {})
+    unknown = sorted(set(overrides) - set(config["config"]))
+    if unknown:
+        raise TypeError(
+            f"{cls.__name__} presets take overrides of "
+            f"{sorted(config['config'])}. Received unknown: {unknown}"
+        )
+    config["config"].update(overrides)
+    config.pop("build_config", None)
+    model = keras.saving.deserialize_keras_object(config, safe_mode=True)
+    model.load_weights(os.path.join(folder, WEIGHTS_FILE))
+    return model
+
+
+def model_card(meta, has_sample):
+    lines = [f"# {meta['name']}", ""]
+    if meta.get("description"):
+        lines += [meta["description"], ""]
+    lines += [
+        f'Load it with `ganzoo.{meta["class_name"]}.from_preset("{meta["name"]}")`.',
+        "",
+        "| | |",
+        "| --- | --- |",
+        f"| Class | `{meta['class_name']}` |",
+        f"| Parameters | {meta['parameter_count']:,} |",
+    ]
+    for key in ("dataset", "training_steps"):
+        if key in meta:
+            lines.append(f"| {key.replace('_', ' ').capitalize()} | {meta[key]} |")
+    saved_with = (
+        f"ganzoo {meta['ganzoo_version']}, Keras {meta['keras_version']} "
+        f"({meta['saved_with_backend']})"
+    )
+    lines += [f"| Saved with | {saved_with} |", ""]
+    if meta.get("metrics"):
+        lines += ["## Measured quality", "", "| Figure | Value |", "| --- | --- |"]
+        for key, value in meta["metrics"].items():
+            shown = f"{value:.4g}" if isinstance(value, float) else value
+            lines.append(f"| {key} | {shown} |")
+        lines.append("")
+    if meta.get("recipe"):
+        lines += ["## Recipe", "", "```bash", meta["recipe"], "```", ""]
+    if has_sample:
+        lines += ["## Samples", "", f"![samples, seed 0]({SAMPLE_FILE})", ""]
+    return "\n".join(lines)
+
+
+def _write_json(path, value):
+    with open(path, "w") as f:
+        json.dump(value, f, indent=2, sort_keys=True)
+        f.write("\n")

@@ -1,0 +1,67 @@
+"""The names `from_preset` knows, with their class and where they live."""
+
+import dataclasses
+import difflib
+from typing import Optional
+
+
+@dataclasses.dataclass(frozen=True)
+class PresetInfo:
+    """A registered preset.
+
+    Attributes:
+        name: `<family>_<dataset>[_<size>]`, e.g. `"dcgan_mnist"`.
+        class_name: The ganzoo class that loads it, e.g. `"DCGAN"`.
+        description: One line for listings.
+        source: `"builtin"` (ships inside the package), an `https://` URL of
+            a preset archive, or an `hf://owner/repo` handle.
+        sha256: The archive's SHA-256, required for URL sources.
+    """
+
+    name: str
+    class_name: str
+    description: str
+    source: str = "builtin"
+    sha256: Optional[str] = None
+
+
+_REGISTRY = {}
+
+
+def register_preset(name, class_name, description, source="builtin", sha256=None):
+    """Adds a preset to the registry (each family's `presets.py` does this)."""
+    if name in _REGISTRY:
+        raise ValueError(f"Preset {name!r} is already registered.")
+    if source.startswith(("https://", "http://")) and not sha256:
+        raise ValueError(
+            f"Preset {name!r} comes from a URL and needs its `sha256`. "
+            f"Received: source={source!r}, sha256={sha256!r}"
+        )
+    _REGISTRY[name] = PresetInfo(name, class_name, description, source, sha256)
+    return _REGISTRY[name]
+
+
+def get_preset_info(name):
+    """The `PresetInfo` of a registered name, or a `ValueError` with hints."""
+    if name in _REGISTRY:
+        return _REGISTRY[name]
+    close = difflib.get_close_matches(str(name), list(_REGISTRY), n=3, cutoff=0.5)
+    hint = f" Closest: {', '.join(close)}." if close else ""
+    raise ValueError(
+        f"Unknown preset.{hint} `ganzoo.list_presets()` lists them all; a "
+        "local folder, an https:// URL or an hf://owner/repo handle also "
+        f"work. Received: preset={name!r}"
+    )
+
+
+def is_registered(name):
+    return name in _REGISTRY
+
+
+def registered_presets(class_names=None):
+    """`PresetInfo`s in registration order, optionally of some classes only."""
+    return [
+        info
+        for info in _REGISTRY.values()
+        if class_names is None or info.class_name in class_names
+    ]

@@ -1,0 +1,1 @@
+"""Presets trained by ganzoo, shipped inside the package as `ganzoo._weights`."""
