@@ -2,7 +2,8 @@
 
 Trains on the bundled 4,000-digit MNIST training split on the backend that
 `KERAS_BACKEND` names, writes a PNG grid of samples after every epoch and
-the trained model, and says where they are.
+the trained model, then loads the pretrained `dcgan_mnist` preset and
+samples from it too, and says where everything is.
 """
 
 import argparse
@@ -41,8 +42,14 @@ def main(argv=None):
     print(f"Trained in {time.time() - start:.0f} s")
     model_path = os.path.join(args.out, "dcgan_mnist.keras")
     model.save(model_path)
-    print(f"Samples: {grids.paths[-1]}")
-    print(f"Model:   {model_path}  (keras.saving.load_model loads it)")
+    pretrained = ganzoo.DCGAN.from_preset("dcgan_mnist")
+    pretrained_path = ganzoo.images.save_grid(
+        pretrained.generate(64, seed=args.seed),
+        os.path.join(args.out, "dcgan_mnist_preset.png"),
+    )
+    print(f"Samples:            {grids.paths[-1]}")
+    print(f"Model:              {model_path}  (keras.saving.load_model loads it)")
+    print(f"Pretrained samples: {pretrained_path}  (dcgan_mnist preset)")
 
 
 if __name__ == "__main__":

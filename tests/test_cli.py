@@ -38,3 +38,16 @@ def test_user_errors_exit_2_with_one_line(capsys):
     with pytest.raises(SystemExit) as exit_info:
         cli.main(["sample", "dcgan_mnist", "--num-images", "0"])
     assert exit_info.value.code == 2
+
+
+def test_readme_preset_table_is_current():
+    import os
+
+    from ganzoo.presets.table import markdown_table
+
+    readme = open(os.path.join(os.path.dirname(__file__), "..", "README.md")).read()
+    start = readme.index("<!-- presets:start -->") + len("<!-- presets:start -->")
+    end = readme.index("<!-- presets:end -->")
+    assert readme[start:end].strip() == markdown_table(), (
+        "README's preset table is stale: paste `python -m ganzoo.presets.table`"
+    )
