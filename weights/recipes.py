@@ -31,7 +31,7 @@ GAN_RECIPES = {
     "dcgan_mnist": dict(
         cls="DCGAN",
         init=dict(image_shape=(28, 28, 1), latent_dim=100, seed=0),
-        epochs=30,
+        epochs=60,
         batch_size=64,
     ),
 }
