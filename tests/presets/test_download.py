@@ -6,7 +6,6 @@ check when the cache is used instead.
 """
 
 import hashlib
-import importlib
 import os
 import socket
 import sys
@@ -221,36 +220,13 @@ HF_FILE = "presets/model.weights.h5"
 
 
 @pytest.fixture
-def hub(server, cache, tmp_path, monkeypatch):
-    """Points `huggingface_hub` at the loopback server, serving `HF_FILE`.
-
-    The server answers the Hub's file protocol as `hf_hub_download` uses
-    it: `HEAD` then `GET` on `/{repo_id}/resolve/{revision}/{filename}`,
-    with the commit in `X-Repo-Commit` and the blob's hash in `ETag`.
-    """
-    # Set before the first import of huggingface_hub, which reads them...
-    monkeypatch.setenv("HF_ENDPOINT", server.url)
-    monkeypatch.setenv("HF_HOME", str(tmp_path / "hf_home"))
-    monkeypatch.setenv("HF_HUB_DISABLE_IMPLICIT_TOKEN", "1")
-    monkeypatch.setenv("HF_HUB_DISABLE_TELEMETRY", "1")
-    huggingface_hub = pytest.importorskip("huggingface_hub")
-    # ... and patched in case an earlier test imported it.
-    constants = importlib.import_module("huggingface_hub.constants")
-    monkeypatch.setattr(constants, "ENDPOINT", server.url)
-    monkeypatch.setattr(
-        constants,
-        "HUGGINGFACE_CO_URL_TEMPLATE",
-        server.url + "/{repo_id}/resolve/{revision}/{filename}",
-    )
-    monkeypatch.setattr(constants, "HF_HUB_OFFLINE", False)
-    monkeypatch.setattr(constants, "HF_HUB_DISABLE_IMPLICIT_TOKEN", True)
+def hub(hub_server):
+    """The Hub's loopback stand-in, serving `HF_FILE` at `main` and `COMMIT`."""
     headers = {"X-Repo-Commit": COMMIT, "ETag": f'"{DATA_SHA}"'}
     for revision in ("main", COMMIT):
-        server.routes[f"/{REPO}/resolve/{revision}/{HF_FILE}"] = static(DATA, headers)
-    try:
-        yield server
-    finally:
-        huggingface_hub.close_session()
+        route = f"/{REPO}/resolve/{revision}/{HF_FILE}"
+        hub_server.routes[route] = static(DATA, headers)
+    return hub_server
 
 
 def test_hf_fetch(hub, cache):

@@ -120,30 +120,14 @@ def test_archive_with_path_traversal_is_refused(tiny_preset, server, cache):
     assert not os.path.exists(cache / "presets")
 
 
-def test_hf_handle(tiny_preset, server, cache, tmp_path, monkeypatch):
-    import importlib
-
+def test_hf_handle(tiny_preset, hub_server):
     folder, expected = tiny_preset
-    monkeypatch.setenv("HF_HOME", str(tmp_path / "hf_home"))
-    huggingface_hub = pytest.importorskip("huggingface_hub")
-    constants = importlib.import_module("huggingface_hub.constants")
-    monkeypatch.setattr(constants, "ENDPOINT", server.url)
-    monkeypatch.setattr(
-        constants,
-        "HUGGINGFACE_CO_URL_TEMPLATE",
-        server.url + "/{repo_id}/resolve/{revision}/{filename}",
-    )
-    monkeypatch.setattr(constants, "HF_HUB_OFFLINE", False)
-    monkeypatch.setattr(constants, "HF_HUB_DISABLE_IMPLICIT_TOKEN", True)
     commit = "0123456789abcdef0123456789abcdef01234567"
     for name in os.listdir(folder):
         data = open(os.path.join(folder, name), "rb").read()
         headers = {"X-Repo-Commit": commit, "ETag": f'"{sha256_of(data)}"'}
-        server.routes[f"/owner/tiny/resolve/main/{name}"] = static(data, headers)
-    try:
-        model = ganzoo.DCGAN.from_preset("hf://owner/tiny")
-    finally:
-        huggingface_hub.close_session()
+        hub_server.routes[f"/owner/tiny/resolve/main/{name}"] = static(data, headers)
+    model = ganzoo.DCGAN.from_preset("hf://owner/tiny")
     np.testing.assert_allclose(model.generate(3, seed=7), expected, atol=1e-6)
 
 
