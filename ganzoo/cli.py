@@ -17,8 +17,9 @@ EXAMPLES = """examples:
 
 
 def _figure(metrics, key):
-    value = (metrics or {}).get(key)
-    return f"{value:.3g}" if isinstance(value, (int, float)) else "-"
+    from ganzoo.presets.table import format_figure
+
+    return format_figure((metrics or {}).get(key))
 
 
 def cmd_presets(args):

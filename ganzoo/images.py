@@ -13,7 +13,12 @@ def from_uint8(images):
         raise TypeError(
             f"`images` must be uint8. Received: images.dtype={images.dtype}"
         )
-    return images.astype("float32") / 127.5 - 1.0
+    # In place on one contiguous copy: several times faster on large,
+    # transposed arrays (e.g. CIFAR-10) than building temporaries.
+    floats = np.ascontiguousarray(images).astype("float32")
+    floats /= 127.5
+    floats -= 1.0
+    return floats
 
 
 def to_uint8(images):

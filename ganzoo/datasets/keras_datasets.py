@@ -3,6 +3,8 @@
 import keras
 import numpy as np
 
+from ganzoo.images import from_uint8
+
 
 def _pick(arrays, split):
     (x_train, y_train), (x_test, y_test) = arrays
@@ -10,15 +12,11 @@ def _pick(arrays, split):
 
 
 def _convert(images, labels):
-    # Same values as `ganzoo.images.from_uint8`, computed in place: on the
-    # 50,000 transposed CIFAR-10 images it was 5x faster (0.5 s, not 2.5 s).
     if images.dtype != np.uint8:
         raise TypeError(
             f"Expected uint8 images from keras.datasets. Received: {images.dtype}"
         )
-    images = np.ascontiguousarray(images).astype("float32")
-    images /= 127.5
-    images -= 1.0
+    images = from_uint8(images)
     if images.ndim == 3:
         images = images[..., None]
     return images, np.asarray(labels).reshape(-1).astype("int32")

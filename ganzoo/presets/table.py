@@ -7,7 +7,8 @@ current.
 from ganzoo.presets.api import list_presets
 
 
-def _figure(value):
+def format_figure(value):
+    """A measured figure to 3 significant digits, or '-' if absent."""
     return f"{value:.3g}" if isinstance(value, (int, float)) else "-"
 
 
@@ -19,13 +20,13 @@ def markdown_table():
     for row in list_presets():
         metrics = row.get("metrics", {})
         if "test_accuracy" in metrics:
-            quality = f"accuracy {_figure(metrics['test_accuracy'])}"
+            quality = f"accuracy {format_figure(metrics['test_accuracy'])}"
         elif "frechet_distance" in metrics:
             quality = (
-                f"FD {_figure(metrics['frechet_distance'])} "
-                f"(real digits {_figure(metrics['real_frechet_distance'])}), "
-                f"precision {_figure(metrics['precision'])}, "
-                f"recall {_figure(metrics['recall'])}"
+                f"FD {format_figure(metrics['frechet_distance'])} "
+                f"(real digits {format_figure(metrics['real_frechet_distance'])}), "
+                f"precision {format_figure(metrics['precision'])}, "
+                f"recall {format_figure(metrics['recall'])}"
             )
         else:
             quality = "-"
