@@ -7,12 +7,17 @@ pretrained with one call: `ganzoo.DCGAN.from_preset("dcgan_mnist")`.
 
 from ganzoo import datasets
 from ganzoo import images
+from ganzoo import layers
 from ganzoo import losses
 from ganzoo import metrics
 from ganzoo import presets
 from ganzoo.callbacks import SampleGrid
 from ganzoo.models import DCGAN
 from ganzoo.models import GAN
+from ganzoo.models import LSGAN
+from ganzoo.models import SNGAN
+from ganzoo.models import WGAN
+from ganzoo.models import WGANGP
 from ganzoo.models import BaseGAN
 from ganzoo.models import Phase
 from ganzoo.presets import list_presets
@@ -23,12 +28,17 @@ __all__ = [
     "BaseGAN",
     "DCGAN",
     "GAN",
+    "LSGAN",
     "Phase",
+    "SNGAN",
     "SampleGrid",
+    "WGAN",
+    "WGANGP",
     "__version__",
     "datasets",
     "from_preset",
     "images",
+    "layers",
     "list_presets",
     "losses",
     "metrics",

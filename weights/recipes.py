@@ -36,6 +36,22 @@ GAN_RECIPES = {
     ),
 }
 
+# The loss family comparison: DCGAN-shaped networks with 32 filters, the
+# same data, batch, number of generator steps and seed; each family with its
+# paper's optimizers and critic steps.
+for _name, _cls in [
+    ("wgan_mnist", "WGAN"),
+    ("wgangp_mnist", "WGANGP"),
+    ("lsgan_mnist", "LSGAN"),
+    ("sngan_mnist", "SNGAN"),
+]:
+    GAN_RECIPES[_name] = dict(
+        cls=_cls,
+        init=dict(image_shape=(28, 28, 1), latent_dim=100, filters=32, seed=0),
+        epochs=60,
+        batch_size=64,
+    )
+
 
 def train_gan(name, work_dir, epochs=None):
     recipe = GAN_RECIPES[name]

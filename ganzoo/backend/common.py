@@ -15,7 +15,7 @@ def run_step(model, data, update):
     """
     batch = model.unpack_batch(data)
     trackers = model.log_trackers
-    for phase in model.phases():
+    for phase in model.training_phases():
         for _ in range(phase.repeat):
             logs = update(phase, batch)
             unknown = set(logs) - set(phase.log_names)

@@ -1,10 +1,12 @@
 """`BaseGAN`: the `keras.Model` every ganzoo architecture subclasses."""
 
+import dataclasses
 import re
 
 import keras
 import numpy as np
 
+from ganzoo import augment
 from ganzoo import backend
 from ganzoo import validation
 from ganzoo.presets import PresetMixin
@@ -18,22 +20,86 @@ class BaseGAN(PresetMixin, keras.Model):
     `default_optimizer`, and declare their training phases in `phases()`
     (see `ganzoo.models.Phase`). The engine in `ganzoo.backend` runs those
     phases on TensorFlow, JAX or PyTorch; subclasses contain no backend code.
-    Every subclass gets `from_preset`, `presets` and `save_to_preset`.
+    Subclasses call `finish_build()` at the end of `__init__`, once their
+    networks exist, and show the discriminator its inputs through
+    `augment(images)`. Every subclass gets `from_preset`, `presets` and
+    `save_to_preset`, and the two options below.
 
     Args:
         seed: Optional int seeding the noise drawn during training.
+        ema_decay: Optional float in (0, 1), e.g. 0.999. When given, the
+            model keeps an exponential moving average of the generator's
+            weights, updated after every generator update
+            (`ema = decay * ema + (1 - decay) * weights`; BatchNorm statistics
+            are copied), and `generate` samples from the average. Saved with
+            the model and in presets. Off by default.
+        diffaugment: Optional DiffAugment policy (Zhao et al. 2020), e.g.
+            `"color,translation,cutout"`: the same differentiable random
+            augmentation is applied to real and generated images before the
+            discriminator, in both players' updates. Off by default.
         **kwargs: Passed on to `keras.Model` (e.g. `name`, `dtype`).
     """
 
     #: The keyword arguments of `compile`, one per optimizer the model owns.
     optimizer_names = ("d_optimizer", "g_optimizer")
 
-    def __init__(self, seed=None, **kwargs):
+    #: The networks whose weights `ema_decay` averages.
+    averaged_networks = ("generator",)
+
+    def __init__(self, seed=None, ema_decay=None, diffaugment=None, **kwargs):
         super().__init__(**kwargs)
+        if ema_decay is not None and not (
+            isinstance(ema_decay, (int, float)) and 0 < ema_decay < 1
+        ):
+            raise ValueError(
+                "`ema_decay` must be None (off) or a float in (0, 1), e.g. "
+                f"0.999. Received: ema_decay={ema_decay!r}"
+            )
         self.seed = seed
+        self.ema_decay = None if ema_decay is None else float(ema_decay)
+        self.diffaugment = augment.parse_policy(diffaugment)
         self.seed_generator = keras.random.SeedGenerator(seed, name="seed_generator")
         self._log_trackers = {}
         self._compile_options = {}
+
+    def finish_build(self):
+        """Called at the end of a subclass's `__init__`: adds the EMA copies.
+
+        Each network named in `averaged_networks` gets a frozen copy,
+        `<name>_ema`, starting from its weights.
+        """
+        if self.ema_decay is not None:
+            for name in self.averaged_networks:
+                network = getattr(self, name)
+                copy = keras.models.clone_model(network)
+                copy.set_weights(network.get_weights())
+                copy.trainable = False
+                setattr(self, f"{name}_ema", copy)
+        self.built = True
+
+    def inference_network(self, name="generator"):
+        """The network sampling uses: the EMA copy when `ema_decay` is on."""
+        if self.ema_decay is not None:
+            return getattr(self, f"{name}_ema")
+        return getattr(self, name)
+
+    def update_ema(self):
+        """One EMA step of every averaged network (run after its update)."""
+        decay = self.ema_decay
+        for name in self.averaged_networks:
+            source = getattr(self, name).weights
+            target = getattr(self, f"{name}_ema").weights
+            for weight, average in zip(source, target, strict=True):
+                if weight.trainable:
+                    average.assign(decay * average + (1.0 - decay) * weight)
+                else:
+                    average.assign(weight)
+
+    def augment(self, images):
+        """DiffAugment of the images the discriminator sees (identity if off)."""
+        if not self.diffaugment:
+            return images
+        return augment.diff_augment(images, self.diffaugment, self.seed_generator)
 
     # Interface for subclasses ------------------------------------------------
 
@@ -46,6 +112,28 @@ class BaseGAN(PresetMixin, keras.Model):
         raise NotImplementedError(
             f"{type(self).__name__} must implement `default_optimizer()`."
         )
+
+    def training_phases(self):
+        """`phases()`, with the EMA update after each update of the generator.
+
+        This is what the engine runs.
+        """
+        phases = self.phases()
+        if self.ema_decay is None:
+            return phases
+        averaged = {
+            id(v)
+            for name in self.averaged_networks
+            for v in getattr(self, name).trainable_variables
+        }
+        result = []
+        for phase in phases:
+            if any(id(v) in averaged for v in phase.variables):
+                phase = dataclasses.replace(
+                    phase, after_update=_then(phase.after_update, self.update_ema)
+                )
+            result.append(phase)
+        return result
 
     def unpack_batch(self, data):
         """Turns what Keras's trainer yields into the phases' batch.
@@ -217,7 +305,9 @@ class BaseGAN(PresetMixin, keras.Model):
     # Sampling ----------------------------------------------------------------
 
     def call(self, inputs, training=False):
-        return self.generator(inputs, training=training)
+        if training:
+            return self.generator(inputs, training=True)
+        return self.inference_network("generator")(inputs, training=False)
 
     def sample_latent(self, num_images, seed=None):
         """Latent noise drawn on the host, identical on every backend."""
@@ -249,7 +339,21 @@ class BaseGAN(PresetMixin, keras.Model):
     def get_config(self):
         config = super().get_config()
         config["seed"] = self.seed
+        config["ema_decay"] = self.ema_decay
+        config["diffaugment"] = ",".join(self.diffaugment) or None
         return config
+
+
+def _then(first, second):
+    """A hook running `first` (if any), then `second`."""
+    if first is None:
+        return second
+
+    def both():
+        first()
+        second()
+
+    return both
 
 
 def _known_length(data):

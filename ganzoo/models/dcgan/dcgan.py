@@ -28,7 +28,8 @@ class DCGAN(GAN):
         dropout: Dropout rate after each discriminator stage (0 disables).
         loss: Adversarial loss family, a name from `ganzoo.losses.names()`.
         seed: Optional int seeding the noise drawn during training.
-        **kwargs: Passed on to `keras.Model`.
+        **kwargs: `ema_decay` and `diffaugment` (see `ganzoo.BaseGAN`), and
+            what `keras.Model` takes.
 
     Example:
 

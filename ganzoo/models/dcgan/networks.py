@@ -3,6 +3,8 @@
 import keras
 from keras import layers
 
+from ganzoo.layers import SpectralNorm
+
 
 def num_upsamplings(side):
     """How many stride-2 stages take a small seed map to `side` pixels.
@@ -54,18 +56,30 @@ def build_dcgan_generator(image_shape, latent_dim, filters=64, kernel_size=5):
     return keras.Model(z, images, name="generator")
 
 
-def build_dcgan_discriminator(image_shape, filters=64, kernel_size=5, dropout=0.3):
-    """Strided Conv2D stages with LeakyReLU(0.2) and dropout, one logit."""
+def build_dcgan_discriminator(
+    image_shape, filters=64, kernel_size=5, dropout=0.3, spectral_norm=False
+):
+    """Strided Conv2D stages with LeakyReLU(0.2) and dropout, one logit.
+
+    With `spectral_norm`, every Conv2D and the final Dense are wrapped in
+    `ganzoo.layers.SpectralNorm`.
+    """
+
+    def weight_layer(layer):
+        return SpectralNorm(layer, name=f"{layer.name}_sn") if spectral_norm else layer
+
     stages = num_upsamplings(min(image_shape[:2]))
     images = keras.Input(image_shape, name="images")
     x = images
     for i in range(stages):
-        x = layers.Conv2D(
-            filters * 2**i, kernel_size, strides=2, padding="same", name=f"down_{i}"
+        x = weight_layer(
+            layers.Conv2D(
+                filters * 2**i, kernel_size, strides=2, padding="same", name=f"down_{i}"
+            )
         )(x)
         x = layers.LeakyReLU(0.2, name=f"down_{i}_relu")(x)
         if dropout:
             x = layers.Dropout(dropout, name=f"down_{i}_dropout")(x)
     x = layers.Flatten(name="flatten")(x)
-    logits = layers.Dense(1, name="logit")(x)
+    logits = weight_layer(layers.Dense(1, name="logit"))(x)
     return keras.Model(images, logits, name="discriminator")

@@ -27,7 +27,8 @@ class GAN(BaseGAN):
         latent_dim: Size of the noise vector.
         loss: Adversarial loss family, a name from `ganzoo.losses.names()`.
         seed: Optional int seeding the noise drawn during training.
-        **kwargs: Passed on to `keras.Model`.
+        **kwargs: `ema_decay` and `diffaugment` (see `ganzoo.BaseGAN`), and
+            what `keras.Model` takes.
 
     Example:
 
@@ -61,10 +62,19 @@ class GAN(BaseGAN):
         super().__init__(seed=seed, **kwargs)
         self.generator = self.build_generator()
         self.discriminator = self.build_discriminator()
-        self.built = True
+        self.finish_build()
 
     #: Height and width must be multiples of this.
     image_side_multiple = 1
+
+    #: Discriminator updates per generator update (WGAN's `n_critic`).
+    discriminator_steps = 1
+
+    #: What the discriminator's loss logs.
+    discriminator_log_names = ("d_loss",)
+
+    #: Optional hook run after every discriminator update (weight clipping).
+    after_discriminator_update = None
 
     def build_generator(self):
         return build_mlp_generator(self.image_shape, self.latent_dim)
@@ -82,7 +92,9 @@ class GAN(BaseGAN):
                 self.discriminator_loss,
                 self.discriminator.trainable_variables,
                 self.d_optimizer,
-                log_names=("d_loss",),
+                log_names=self.discriminator_log_names,
+                repeat=self.discriminator_steps,
+                after_update=self.after_discriminator_update,
             ),
             Phase(
                 "generator",
@@ -102,16 +114,15 @@ class GAN(BaseGAN):
     def discriminator_loss(self, real):
         z = self.draw_latent(ops.shape(real)[0])
         fake = ops.stop_gradient(self.generator(z, training=True))
-        real_logits = self.discriminator(real, training=True)
-        fake_logits = self.discriminator(fake, training=True)
+        real_logits = self.discriminator(self.augment(real), training=True)
+        fake_logits = self.discriminator(self.augment(fake), training=True)
         loss = self.adversarial_loss.discriminator(real_logits, fake_logits)
         return loss, {"d_loss": loss}
 
     def generator_loss(self, real):
         z = self.draw_latent(ops.shape(real)[0])
-        fake_logits = self.discriminator(
-            self.generator(z, training=True), training=True
-        )
+        fake = self.generator(z, training=True)
+        fake_logits = self.discriminator(self.augment(fake), training=True)
         loss = self.adversarial_loss.generator(fake_logits)
         return loss, {"g_loss": loss}
 

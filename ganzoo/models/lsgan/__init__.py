@@ -1,0 +1,3 @@
+from ganzoo.models.lsgan.lsgan import LSGAN
+
+__all__ = ["LSGAN"]

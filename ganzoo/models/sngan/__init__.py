@@ -1,0 +1,3 @@
+from ganzoo.models.sngan.sngan import SNGAN
+
+__all__ = ["SNGAN"]
