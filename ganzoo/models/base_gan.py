@@ -144,6 +144,14 @@ class BaseGAN(PresetMixin, keras.Model):
         x, _, _ = keras.utils.unpack_x_y_sample_weight(data)
         return validation.check_images(x, self.image_shape, arg="x")
 
+    def check_arrays(self, x, y=None):
+        """Checks arrays given to `fit` before training starts.
+
+        The default unpacks the first sample; conditional models override it
+        to check every label on the host.
+        """
+        self.unpack_batch(x[:1] if y is None else (x[:1], y[:1]))
+
     # Compilation -------------------------------------------------------------
 
     def compile(
@@ -283,7 +291,7 @@ class BaseGAN(PresetMixin, keras.Model):
         if _known_length(x) == 0:
             raise empty
         if validation.is_array(x):
-            self.unpack_batch(x[:1] if y is None else (x[:1], y[:1]))
+            self.check_arrays(x, y)
         try:
             with backend.keep_state_on_error(self):
                 history = super().fit(x, y, **kwargs)
