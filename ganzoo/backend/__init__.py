@@ -49,7 +49,7 @@ def input_gradients(fn, x):
     Returns:
         A tensor with the shape of `x`.
     """
-    return _engine.input_gradients(fn, x)
+    return _engine.input_gradients(fn, keras.ops.convert_to_tensor(x))
 
 
 def keep_state_on_error(model):

@@ -1,9 +1,6 @@
 """The engine's contract, proven on tiny models with known answers."""
 
-import json
 import os
-import subprocess
-import sys
 
 import keras
 import numpy as np
@@ -16,6 +13,7 @@ from tests.backend.toys import LinearToy
 from tests.backend.toys import PenaltyToy
 from tests.backend.toys import ThreePlayerToy
 from tests.testing import BACKENDS
+from tests.testing import run_in_backend
 
 
 def value(variable):
@@ -98,17 +96,8 @@ print(json.dumps(values))
 
 
 def run_three_players(backend_name):
-    env = dict(os.environ, KERAS_BACKEND=backend_name, TF_CPP_MIN_LOG_LEVEL="3")
     root = os.path.dirname(os.path.dirname(os.path.dirname(__file__)))
-    result = subprocess.run(
-        [sys.executable, "-c", _THREE_PLAYERS, root],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert result.returncode == 0, result.stderr[-3000:]
-    return json.loads(result.stdout.strip().splitlines()[-1])
+    return run_in_backend(backend_name, _THREE_PLAYERS, root)
 
 
 def test_three_optimizers_batchnorm_state_agree_across_backends():

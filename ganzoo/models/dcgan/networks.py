@@ -57,12 +57,18 @@ def build_dcgan_generator(image_shape, latent_dim, filters=64, kernel_size=5):
 
 
 def build_dcgan_discriminator(
-    image_shape, filters=64, kernel_size=5, dropout=0.3, spectral_norm=False
+    image_shape,
+    filters=64,
+    kernel_size=5,
+    dropout=0.3,
+    spectral_norm=False,
+    logit_bias=True,
 ):
     """Strided Conv2D stages with LeakyReLU(0.2) and dropout, one logit.
 
     With `spectral_norm`, every Conv2D and the final Dense are wrapped in
-    `ganzoo.layers.SpectralNorm`.
+    `ganzoo.layers.SpectralNorm`. `logit_bias=False` drops the output's bias,
+    which a Wasserstein critic's loss cannot train (it cancels out).
     """
 
     def weight_layer(layer):
@@ -81,5 +87,5 @@ def build_dcgan_discriminator(
         if dropout:
             x = layers.Dropout(dropout, name=f"down_{i}_dropout")(x)
     x = layers.Flatten(name="flatten")(x)
-    logits = weight_layer(layers.Dense(1, name="logit"))(x)
+    logits = weight_layer(layers.Dense(1, use_bias=logit_bias, name="logit"))(x)
     return keras.Model(images, logits, name="discriminator")

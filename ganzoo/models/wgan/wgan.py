@@ -5,6 +5,7 @@ from keras import ops
 
 from ganzoo import validation
 from ganzoo.models.dcgan.dcgan import DCGAN
+from ganzoo.models.dcgan.networks import build_dcgan_discriminator
 
 
 @keras.saving.register_keras_serializable(package="ganzoo")
@@ -12,7 +13,7 @@ class WGAN(DCGAN):
     """Wasserstein GAN with weight clipping.
 
     DCGAN's networks, with a critic (the discriminator without dropout; its
-    output is a linear score, not a probability). One training step runs
+    output is a linear score without bias, not a probability). One training step runs
     `n_critic` critic updates, each followed by clipping every critic weight
     to `[-clip_value, clip_value]`, then one generator update. Losses:
     critic `E[f(fake)] - E[f(real)]` (logged as `d_loss`, the negated
@@ -74,6 +75,12 @@ class WGAN(DCGAN):
     @property
     def n_critic(self):
         return self.discriminator_steps
+
+    def build_discriminator(self):
+        # No dropout, and no bias on the score: the Wasserstein loss cancels it.
+        return build_dcgan_discriminator(
+            self.image_shape, self.filters, self.kernel_size, 0.0, logit_bias=False
+        )
 
     def default_optimizer(self, name):
         return keras.optimizers.RMSprop(5e-5, name=name)
