@@ -1,9 +1,11 @@
 import json
+import os
 
 import pytest
 from PIL import Image
 
 from ganzoo import cli
+from ganzoo.presets import table
 
 
 def test_presets_lists_shipped_figures(capsys):
@@ -40,14 +42,21 @@ def test_user_errors_exit_2_with_one_line(capsys):
     assert exit_info.value.code == 2
 
 
+def _generated_block(path, marker):
+    text = open(os.path.join(os.path.dirname(__file__), "..", path)).read()
+    start = text.index(f"<!-- {marker}:start -->") + len(f"<!-- {marker}:start -->")
+    return text[start : text.index(f"<!-- {marker}:end -->")].strip()
+
+
 def test_readme_preset_table_is_current():
-    import os
-
-    from ganzoo.presets.table import markdown_table
-
-    readme = open(os.path.join(os.path.dirname(__file__), "..", "README.md")).read()
-    start = readme.index("<!-- presets:start -->") + len("<!-- presets:start -->")
-    end = readme.index("<!-- presets:end -->")
-    assert readme[start:end].strip() == markdown_table(), (
+    assert _generated_block("README.md", "presets") == table.markdown_table(), (
         "README's preset table is stale: paste `python -m ganzoo.presets.table`"
+    )
+
+
+def test_loss_family_comparison_is_current():
+    expected = table.loss_comparison_table()
+    assert _generated_block("docs/loss_families.md", "losses") == expected, (
+        "docs/loss_families.md is stale: paste "
+        "`python -m ganzoo.presets.table losses`"
     )

@@ -1,10 +1,19 @@
-"""The README's preset table, generated from the registry.
+"""Tables of the shipped presets, generated from the registry.
 
-`python -m ganzoo.presets.table` prints it; a test keeps the README's copy
-current.
+`python -m ganzoo.presets.table` prints the README's table;
+`python -m ganzoo.presets.table losses` the loss-family comparison in
+`docs/loss_families.md`. Tests keep both copies current.
 """
 
+import json
+import os
+import sys
+
 from ganzoo.presets.api import list_presets
+from ganzoo.presets.resolve import resolve
+
+#: The presets the loss-family comparison covers, in its order.
+LOSS_FAMILY_PRESETS = ("lsgan_mnist", "sngan_mnist", "wgan_mnist", "wgangp_mnist")
 
 
 def format_figure(value):
@@ -38,5 +47,58 @@ def markdown_table():
     return "\n".join(lines)
 
 
+# Families whose loss is not a constructor argument.
+_FIXED_LOSSES = {
+    "WGAN": "wasserstein",
+    "WGANGP": "wasserstein",
+    "LSGAN": "least_squares",
+}
+
+
+def _training_setup(name):
+    """Loss, its regulariser and critic steps, read from the preset's config."""
+    with open(os.path.join(resolve(name)[0], "config.json")) as f:
+        serialized = json.load(f)
+    config = serialized["config"]
+    loss = config.get("loss") or _FIXED_LOSSES[serialized["class_name"]]
+    loss = loss.replace("_", " ")
+    extras = []
+    if config.get("clip_value"):
+        extras.append(f"weights clipped to {config['clip_value']:g}")
+    if "gp_weight" in config:
+        extras.append(f"gradient penalty {config['gp_weight']:g}")
+    if "targets" in config:
+        extras.append(
+            "targets a, b, c = " + ", ".join(f"{t:g}" for t in config["targets"])
+        )
+    return ", ".join([loss] + extras), config.get("n_critic", 1)
+
+
+def loss_comparison_table(names=LOSS_FAMILY_PRESETS):
+    """Markdown table comparing the loss-family presets that are shipped."""
+    rows = {row["name"]: row for row in list_presets()}
+    lines = [
+        "| Preset | Loss | Critic steps | FD | Precision | Recall | Rarest digit |",
+        "| --- | --- | --- | --- | --- | --- | --- |",
+    ]
+    for name in names:
+        if name not in rows or "metrics" not in rows[name]:
+            continue
+        metrics = rows[name]["metrics"]
+        loss, critic_steps = _training_setup(name)
+        histogram = metrics["class_histogram"]
+        lines.append(
+            f"| `{name}` | {loss} | {critic_steps} | "
+            f"{format_figure(metrics['frechet_distance'])} | "
+            f"{format_figure(metrics['precision'])} | "
+            f"{format_figure(metrics['recall'])} | "
+            f"{min(histogram) / sum(histogram):.1%} |"
+        )
+    return "\n".join(lines)
+
+
 if __name__ == "__main__":
-    print(markdown_table())
+    if sys.argv[1:] == ["losses"]:
+        print(loss_comparison_table())
+    else:
+        print(markdown_table())
