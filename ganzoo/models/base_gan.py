@@ -1,6 +1,7 @@
 """`BaseGAN`: the `keras.Model` every ganzoo architecture subclasses."""
 
 import dataclasses
+import functools
 import re
 
 import keras
@@ -83,10 +84,10 @@ class BaseGAN(PresetMixin, keras.Model):
             return getattr(self, f"{name}_ema")
         return getattr(self, name)
 
-    def update_ema(self):
-        """One EMA step of every averaged network (run after its update)."""
+    def update_ema(self, names=None):
+        """One EMA step of the averaged networks `names` (default: all)."""
         decay = self.ema_decay
-        for name in self.averaged_networks:
+        for name in self.averaged_networks if names is None else names:
             source = getattr(self, name).weights
             target = getattr(self, f"{name}_ema").weights
             for weight, average in zip(source, target, strict=True):
@@ -114,23 +115,30 @@ class BaseGAN(PresetMixin, keras.Model):
         )
 
     def training_phases(self):
-        """`phases()`, with the EMA update after each update of the generator.
+        """`phases()`, with an EMA step after each update of an averaged network.
+
+        A phase updating an averaged network is followed by one EMA step of
+        that network only.
 
         This is what the engine runs.
         """
         phases = self.phases()
         if self.ema_decay is None:
             return phases
-        averaged = {
-            id(v)
-            for name in self.averaged_networks
-            for v in getattr(self, name).trainable_variables
-        }
         result = []
         for phase in phases:
-            if any(id(v) in averaged for v in phase.variables):
+            updated = {id(v) for v in phase.variables}
+            names = tuple(
+                name
+                for name in self.averaged_networks
+                if any(
+                    id(v) in updated for v in getattr(self, name).trainable_variables
+                )
+            )
+            if names:
+                update = functools.partial(self.update_ema, names)
                 phase = dataclasses.replace(
-                    phase, after_update=_then(phase.after_update, self.update_ema)
+                    phase, after_update=_then(phase.after_update, update)
                 )
             result.append(phase)
         return result

@@ -21,9 +21,9 @@ class LinearToy(BaseGAN):
 
     image_shape = (1, 1, 2)
 
-    def __init__(self, repeat=1, clip=None, ema_decay=0.9, **kwargs):
+    def __init__(self, repeat=1, clip=None, bias_decay=0.9, **kwargs):
         super().__init__(**kwargs)
-        self.repeat, self.clip, self.ema_decay = repeat, clip, ema_decay
+        self.repeat, self.clip, self.bias_decay = repeat, clip, bias_decay
         x = keras.Input(self.image_shape)
         critic_out = layers.Dense(1, kernel_initializer="ones", name="w")(
             layers.Flatten()(x)
@@ -62,10 +62,10 @@ class LinearToy(BaseGAN):
         for v in self.discriminator.trainable_variables:
             v.assign(ops.clip(v, -self.clip, self.clip))
 
-    def update_ema(self):
+    def update_bias_ema(self):
         bias = self.generator.get_layer("ab").bias
         self.ema_bias.assign(
-            self.ema_decay * self.ema_bias + (1 - self.ema_decay) * bias
+            self.bias_decay * self.ema_bias + (1 - self.bias_decay) * bias
         )
 
     def phases(self):
@@ -85,7 +85,7 @@ class LinearToy(BaseGAN):
                 self.generator.trainable_variables,
                 self.g_optimizer,
                 log_names=("g_loss",),
-                after_update=self.update_ema,
+                after_update=self.update_bias_ema,
             ),
         ]
 
