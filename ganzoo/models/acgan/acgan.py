@@ -1,0 +1,152 @@
+"""The auxiliary classifier GAN (Odena et al. 2017)."""
+
+import keras
+import numpy as np
+from keras import ops
+
+from ganzoo import validation
+from ganzoo.models.acgan.networks import build_auxiliary_classifier_discriminator
+from ganzoo.models.cgan.conditional_dcgan import ConditionalDCGAN
+from ganzoo.models.phase import Phase
+
+
+def class_loss(labels, class_logits):
+    """Mean cross-entropy of class ids under the classifier's logits."""
+    return ops.mean(
+        ops.sparse_categorical_crossentropy(labels, class_logits, from_logits=True)
+    )
+
+
+@keras.saving.register_keras_serializable(package="ganzoo")
+class ACGAN(ConditionalDCGAN):
+    """Auxiliary classifier GAN: the discriminator also classifies.
+
+    The generator is the conditional DCGAN's (the one-hot label projected
+    to one extra channel of its seed map). The discriminator sees only the
+    image: DCGAN's strided `Conv2D` stages shared by two heads, one
+    real/fake logit and `num_classes` class logits. As in the paper both
+    players minimise the class cross-entropy: the discriminator minimises
+    its adversarial loss plus the class loss of real images (their labels)
+    and of generated images (the labels they were made for); the generator
+    minimises its adversarial loss plus the class loss of its images.
+    `classify` exposes the discriminator's classifier.
+
+    Where the paper is silent or dated, this implementation chooses: the
+    DCGAN networks of `ConditionalDCGAN` (LeakyReLU, dropout, no BatchNorm
+    in the discriminator) rather than the paper's ImageNet/CIFAR networks;
+    class and adversarial losses weighted equally; labels of generated
+    images drawn uniformly over the classes; the non-saturating loss and
+    Adam(2e-4, beta_1=0.5) for both players, as the paper uses.
+
+    Logs `d_loss` and `g_loss` (the adversarial parts) and `d_class_loss`
+    and `g_class_loss` (the class parts); each player minimises the sum of
+    its two.
+
+    Args:
+        image_shape: `(height, width, channels)`; height and width multiples
+            of 4.
+        num_classes: Number of classes; labels are ids in `[0, num_classes)`.
+        latent_dim: Size of the noise vector.
+        filters: Channels of the generator's last hidden stage and of the
+            discriminator's first; they double at each stage inwards.
+        kernel_size: Convolution kernel size.
+        dropout: Dropout rate after each discriminator stage (0 disables).
+        loss: Adversarial loss family, a name from `ganzoo.losses.names()`.
+        seed: Optional int seeding the noise drawn during training.
+        **kwargs: `ema_decay` and `diffaugment` (see `ganzoo.BaseGAN`), and
+            what `keras.Model` takes.
+
+    Example:
+
+    ```python
+    import ganzoo
+
+    images, labels = ganzoo.datasets.load("mnist_5k")
+    model = ganzoo.ACGAN(image_shape=(28, 28, 1), filters=32)
+    model.compile()
+    model.fit(images, labels, batch_size=64, epochs=5)
+    fives = model.generate(8, labels=5, seed=0)
+    probabilities = model.classify(images[:10])  # (10, 10)
+    ```
+
+    Reference:
+        Odena, Olah & Shlens, "Conditional Image Synthesis with Auxiliary
+        Classifier GANs", ICML 2017.
+    """
+
+    def build_discriminator(self):
+        return build_auxiliary_classifier_discriminator(
+            self.image_shape,
+            self.num_classes,
+            self.filters,
+            self.kernel_size,
+            self.dropout,
+        )
+
+    def phases(self):
+        return [
+            Phase(
+                "discriminator",
+                self.discriminator_loss,
+                self.discriminator.trainable_variables,
+                self.d_optimizer,
+                log_names=("d_loss", "d_class_loss"),
+            ),
+            Phase(
+                "generator",
+                self.generator_loss,
+                self.generator.trainable_variables,
+                self.g_optimizer,
+                log_names=("g_loss", "g_class_loss"),
+            ),
+        ]
+
+    def discriminator_loss(self, batch):
+        real, labels = batch
+        batch_size = ops.shape(real)[0]
+        fake_labels = self.draw_labels(batch_size)
+        fake = self.generator(
+            [self.draw_latent(batch_size), self.one_hot(fake_labels)], training=True
+        )
+        real_logits, real_classes = self.discriminator(
+            self.augment(real), training=True
+        )
+        fake_logits, fake_classes = self.discriminator(
+            self.augment(ops.stop_gradient(fake)), training=True
+        )
+        adversarial = self.adversarial_loss.discriminator(real_logits, fake_logits)
+        classes = class_loss(labels, real_classes) + class_loss(
+            fake_labels, fake_classes
+        )
+        return adversarial + classes, {"d_loss": adversarial, "d_class_loss": classes}
+
+    def generator_loss(self, batch):
+        real, _ = batch
+        batch_size = ops.shape(real)[0]
+        fake_labels = self.draw_labels(batch_size)
+        fake = self.generator(
+            [self.draw_latent(batch_size), self.one_hot(fake_labels)], training=True
+        )
+        fake_logits, fake_classes = self.discriminator(
+            self.augment(fake), training=True
+        )
+        adversarial = self.adversarial_loss.generator(fake_logits)
+        classes = class_loss(fake_labels, fake_classes)
+        return adversarial + classes, {"g_loss": adversarial, "g_class_loss": classes}
+
+    def classify(self, images, batch_size=None):
+        """The discriminator's class probabilities of images.
+
+        Args:
+            images: Float images `(n,) + image_shape` in [-1, 1].
+            batch_size: Images per forward pass (default 128).
+
+        Returns:
+            A float32 NumPy array `(n, num_classes)` whose rows sum to 1.
+        """
+        batch_size = validation.check_positive_int(batch_size or 128, "batch_size")
+        validation.check_images(images, self.image_shape, arg="images")
+        _, logits = self.discriminator.predict(images, batch_size=batch_size, verbose=0)
+        logits = np.asarray(logits, dtype="float64")
+        exp = np.exp(logits - logits.max(axis=1, keepdims=True))
+        return (exp / exp.sum(axis=1, keepdims=True)).astype("float32")

@@ -1,0 +1,12 @@
+from ganzoo.presets import register_preset
+
+register_preset(
+    "cgan_mnist",
+    "CGAN",
+    "MLP conditional GAN trained on the bundled 4,000-digit MNIST split.",
+)
+register_preset(
+    "cdcgan_mnist",
+    "ConditionalDCGAN",
+    "Conditional DCGAN (32 filters) trained on the bundled 4,000-digit MNIST split.",
+)
