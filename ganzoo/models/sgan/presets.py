@@ -1,0 +1,8 @@
+from ganzoo.presets import register_preset
+
+register_preset(
+    "sgan_mnist",
+    "SGAN",
+    "Semi-supervised GAN trained on the bundled 4,000-digit MNIST split with "
+    "100 labels (10 per class); `classify` gives digit probabilities.",
+)

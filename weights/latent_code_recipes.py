@@ -1,0 +1,227 @@
+"""Recipes of the latent-code families: `python weights/latent_code_recipes.py NAME`.
+
+- `sgan_mnist`: the semi-supervised GAN with 100 labels (10 per class, drawn
+  with seed 0 from the 4,000 training digits) and the other 3,900 training
+  digits unlabelled. Records the test accuracy of `classify` on the 1,000
+  held-out digits, and that of a classifier of the same architecture (the
+  discriminator's trunk and N-way head) trained on the 100 labelled digits
+  alone.
+- `infogan_mnist`: InfoGAN on the 4,000 training digits. Records how well
+  the categorical code separates digits: 1,000 samples (100 per code
+  value, seed 1) are labelled by the `digit_classifier_mnist` preset, and
+  the best one-to-one assignment of code values to digits (Hungarian
+  algorithm) gives the fraction of samples whose digit matches their code.
+
+Both also record Fréchet distance, precision and recall of 1,000 samples
+(seed 1) against the held-out digits, as `weights/recipes.py` does. Work
+files live in `outputs/recipes/NAME/` (training resumes from there; a
+finished model there is reused).
+"""
+
+import argparse
+import os
+import sys
+import time
+
+import keras
+import numpy as np
+
+import ganzoo
+from ganzoo.models.infogan import presets as _infogan_presets  # noqa: F401
+from ganzoo.models.labels import balanced_labels
+from ganzoo.models.sgan import presets as _sgan_presets  # noqa: F401
+from ganzoo.models.sgan import semi_supervised_dataset
+from ganzoo.models.sgan.networks import build_sgan_discriminator
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from recipes import HERE  # noqa: E402
+from recipes import evaluate_gan  # noqa: E402
+
+RECIPES = {
+    "sgan_mnist": dict(
+        cls="SGAN",
+        init=dict(image_shape=(28, 28, 1), num_classes=10, filters=32, seed=0),
+        epochs=30,
+        batch_size=64,
+    ),
+    "infogan_mnist": dict(
+        cls="InfoGAN",
+        init=dict(image_shape=(28, 28, 1), filters=32, seed=0),
+        epochs=30,
+        batch_size=64,
+    ),
+}
+
+LABELS_PER_CLASS = 10
+BASELINE = dict(epochs=150, batch_size=20, learning_rate=1e-3)
+
+
+def few_labels(labels, per_class, seed=0):
+    """Indices of `per_class` images of each class, drawn with `seed`."""
+    rng = np.random.default_rng(seed)
+    return np.sort(
+        np.concatenate(
+            [
+                rng.choice(np.flatnonzero(labels == c), per_class, replace=False)
+                for c in np.unique(labels)
+            ]
+        )
+    )
+
+
+def training_data(name):
+    """`(x, y)` for `fit`; `y` is None for unconditional training."""
+    images, labels = ganzoo.datasets.load("mnist_5k", split="train")
+    if name != "sgan_mnist":
+        return images, None
+    chosen = few_labels(labels, LABELS_PER_CLASS)
+    rest = np.setdiff1d(np.arange(len(images)), chosen)
+    return semi_supervised_dataset(images[chosen], labels[chosen], images[rest], seed=0)
+
+
+def train(name, work_dir, epochs):
+    trained_path = os.path.join(work_dir, "trained.keras")
+    if os.path.exists(trained_path):
+        print(f"Reusing {trained_path}")
+        return keras.saving.load_model(trained_path)
+    recipe = RECIPES[name]
+    keras.utils.set_random_seed(0)
+    x, y = training_data(name)
+    model = getattr(ganzoo, recipe["cls"])(**recipe["init"])
+    model.compile()
+    start = time.time()
+    model.fit(
+        x,
+        y,
+        batch_size=recipe["batch_size"],
+        epochs=epochs,
+        verbose=2,
+        callbacks=[
+            keras.callbacks.BackupAndRestore(os.path.join(work_dir, "backup")),
+            ganzoo.SampleGrid(os.path.join(work_dir, "samples"), every=5),
+        ],
+    )
+    print(f"Trained in {time.time() - start:.0f} s")
+    model.save(trained_path)
+    return model
+
+
+def supervised_baseline(model):
+    """Test accuracy of the SGAN's classifier trained on the labels alone."""
+    keras.utils.set_random_seed(0)
+    images, labels = ganzoo.datasets.load("mnist_5k", split="train")
+    chosen = few_labels(labels, LABELS_PER_CLASS)
+    network = build_sgan_discriminator(
+        model.image_shape,
+        model.num_classes,
+        model.filters,
+        model.kernel_size,
+        model.dropout,
+    )
+    classifier = keras.Model(network.input, network.outputs[0])
+    classifier.compile(
+        keras.optimizers.Adam(BASELINE["learning_rate"]),
+        keras.losses.SparseCategoricalCrossentropy(from_logits=True),
+    )
+    classifier.fit(
+        images[chosen],
+        labels[chosen],
+        batch_size=BASELINE["batch_size"],
+        epochs=BASELINE["epochs"],
+        verbose=0,
+    )
+    test_images, test_labels = ganzoo.datasets.load("mnist_5k", split="test")
+    predicted = np.argmax(classifier.predict(test_images, verbose=0), axis=-1)
+    return float(np.mean(predicted == test_labels))
+
+
+def sgan_metrics(model):
+    test_images, test_labels = ganzoo.datasets.load("mnist_5k", split="test")
+    predicted = np.argmax(model.classify(test_images), axis=-1)
+    return {
+        "test_accuracy": float(np.mean(predicted == test_labels)),
+        "supervised_baseline_test_accuracy": supervised_baseline(model),
+        "supervised_baseline": "same network (discriminator trunk + 10-way "
+        f"head) trained on the 100 labelled digits only: Adam("
+        f"{BASELINE['learning_rate']}), batch {BASELINE['batch_size']}, "
+        f"{BASELINE['epochs']} epochs",
+        "num_labelled": int(LABELS_PER_CLASS * model.num_classes),
+        "num_test": int(len(test_images)),
+    }
+
+
+def code_assignment_accuracy(codes, predicted, num_codes, num_classes):
+    """Best one-to-one code-to-class matching accuracy, and the matching."""
+    from scipy.optimize import linear_sum_assignment
+
+    counts = np.zeros((num_codes, num_classes), dtype="int64")
+    np.add.at(counts, (codes, predicted), 1)
+    rows, cols = linear_sum_assignment(-counts)
+    accuracy = counts[rows, cols].sum() / len(codes)
+    return float(accuracy), {int(r): int(c) for r, c in zip(rows, cols, strict=True)}
+
+
+def infogan_metrics(model, num_samples=1000):
+    classifier = ganzoo.from_preset("digit_classifier_mnist")
+    codes = balanced_labels(num_samples, model.num_categories)
+    samples = model.generate(num_samples, seed=1, categorical=codes)
+    predicted = classifier.predict_labels(samples)
+    accuracy, matching = code_assignment_accuracy(
+        codes, predicted, model.num_categories, 10
+    )
+    return {
+        "code_class_accuracy": accuracy,
+        "code_to_digit": matching,
+        "code_class_accuracy_protocol": f"{num_samples} samples (seed 1, "
+        f"{num_samples // model.num_categories} per categorical code value) "
+        "labelled by digit_classifier_mnist; Hungarian assignment of code "
+        "values to digits",
+    }
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("name", choices=sorted(RECIPES))
+    parser.add_argument("--epochs", type=int, default=None)
+    parser.add_argument("--work-dir", default=None)
+    args = parser.parse_args(argv)
+    work_dir = args.work_dir or os.path.join("outputs", "recipes", args.name)
+    command = (
+        f"KERAS_BACKEND={keras.backend.backend()} python "
+        "weights/latent_code_recipes.py "
+        + " ".join(sys.argv[1:] if argv is None else argv)
+    )
+    recipe = RECIPES[args.name]
+    epochs = args.epochs or recipe["epochs"]
+    model = train(args.name, work_dir, epochs)
+    metrics = evaluate_gan(model)
+    if args.name == "sgan_mnist":
+        metrics.update(sgan_metrics(model))
+    else:
+        metrics.update(infogan_metrics(model))
+    print(metrics)
+    num_images = len(training_data(args.name)[0])
+    steps = epochs * int(np.ceil(num_images / recipe["batch_size"]))
+    dataset = "mnist_5k train split (4,000 digits)"
+    if args.name == "sgan_mnist":
+        dataset += (
+            "; 100 labelled (10 per class, seed 0), repeated to half of the "
+            "7,800-image training set, the other 3,900 unlabelled"
+        )
+    model.save_to_preset(
+        os.path.join(HERE, args.name),
+        metadata={
+            "description": ganzoo.presets.registry.get_preset_info(
+                args.name
+            ).description,
+            "dataset": dataset,
+            "recipe": command,
+            "training_steps": steps,
+            "metrics": metrics,
+        },
+    )
+    print(f"Wrote {os.path.join(HERE, args.name)}")
+
+
+if __name__ == "__main__":
+    main()
