@@ -12,26 +12,38 @@ from ganzoo import losses
 from ganzoo import metrics
 from ganzoo import presets
 from ganzoo.callbacks import SampleGrid
+from ganzoo.models import ACGAN
+from ganzoo.models import CGAN
 from ganzoo.models import DCGAN
 from ganzoo.models import GAN
 from ganzoo.models import LSGAN
+from ganzoo.models import SGAN
 from ganzoo.models import SNGAN
 from ganzoo.models import WGAN
 from ganzoo.models import WGANGP
 from ganzoo.models import BaseGAN
+from ganzoo.models import ConditionalDCGAN
+from ganzoo.models import InfoGAN
 from ganzoo.models import Phase
+from ganzoo.models import StackedGAN
 from ganzoo.presets import list_presets
 from ganzoo.presets import load as from_preset
 from ganzoo.version import __version__
 
 __all__ = [
+    "ACGAN",
     "BaseGAN",
+    "CGAN",
+    "ConditionalDCGAN",
     "DCGAN",
     "GAN",
+    "InfoGAN",
     "LSGAN",
     "Phase",
+    "SGAN",
     "SNGAN",
     "SampleGrid",
+    "StackedGAN",
     "WGAN",
     "WGANGP",
     "__version__",

@@ -16,12 +16,6 @@ EXAMPLES = """examples:
 """
 
 
-def _figure(metrics, key):
-    from ganzoo.presets.table import format_figure
-
-    return format_figure((metrics or {}).get(key))
-
-
 def cmd_presets(args):
     import ganzoo
 
@@ -29,19 +23,17 @@ def cmd_presets(args):
     if args.json:
         print(json.dumps(rows, indent=2))
         return 0
-    header = ("name", "class", "params", "FD", "real FD", "precision", "recall")
+    from ganzoo.presets.table import quality_summary
+
+    header = ("name", "class", "params", "quality (held-out digits)")
     table = [header]
     for row in rows:
-        metrics = row.get("metrics")
         table.append(
             (
                 row["name"],
                 row["class_name"],
                 f"{row['parameter_count']:,}" if "parameter_count" in row else "-",
-                _figure(metrics, "frechet_distance"),
-                _figure(metrics, "real_frechet_distance"),
-                _figure(metrics, "precision"),
-                _figure(metrics, "recall"),
+                quality_summary(row.get("metrics", {})),
             )
         )
     widths = [max(len(str(r[i])) for r in table) for i in range(len(header))]

@@ -13,7 +13,9 @@ def _images(shape=(16, 8, 8, 3), seed=0):
 
 def _apply(transform, images, seed=0):
     generator = keras.random.SeedGenerator(seed)
-    return keras.ops.convert_to_numpy(transform(images, generator))
+    return keras.ops.convert_to_numpy(
+        transform(keras.ops.convert_to_tensor(images), generator)
+    )
 
 
 def test_brightness_adds_one_offset_per_image():

@@ -57,6 +57,5 @@ def test_readme_preset_table_is_current():
 def test_loss_family_comparison_is_current():
     expected = table.loss_comparison_table()
     assert _generated_block("docs/loss_families.md", "losses") == expected, (
-        "docs/loss_families.md is stale: paste "
-        "`python -m ganzoo.presets.table losses`"
+        "docs/loss_families.md is stale: paste `python -m ganzoo.presets.table losses`"
     )

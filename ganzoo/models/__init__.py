@@ -1,10 +1,31 @@
+from ganzoo.models.acgan import ACGAN
 from ganzoo.models.base_gan import BaseGAN
+from ganzoo.models.cgan import CGAN
+from ganzoo.models.cgan import ConditionalDCGAN
 from ganzoo.models.dcgan import DCGAN
 from ganzoo.models.gan import GAN
+from ganzoo.models.infogan import InfoGAN
 from ganzoo.models.lsgan import LSGAN
 from ganzoo.models.phase import Phase
+from ganzoo.models.sgan import SGAN
 from ganzoo.models.sngan import SNGAN
+from ganzoo.models.stackedgan import StackedGAN
 from ganzoo.models.wgan import WGAN
 from ganzoo.models.wgan import WGANGP
 
-__all__ = ["BaseGAN", "DCGAN", "GAN", "LSGAN", "Phase", "SNGAN", "WGAN", "WGANGP"]
+__all__ = [
+    "ACGAN",
+    "BaseGAN",
+    "CGAN",
+    "ConditionalDCGAN",
+    "DCGAN",
+    "GAN",
+    "InfoGAN",
+    "LSGAN",
+    "Phase",
+    "SGAN",
+    "SNGAN",
+    "StackedGAN",
+    "WGAN",
+    "WGANGP",
+]

@@ -21,28 +21,45 @@ def format_figure(value):
     return f"{value:.3g}" if isinstance(value, (int, float)) else "-"
 
 
+def quality_summary(metrics):
+    """The headline figures of a preset's metrics, as one short string."""
+    parts = []
+    if "test_accuracy" in metrics:
+        text = f"accuracy {format_figure(metrics['test_accuracy'])}"
+        if "num_labelled" in metrics:
+            text += f" from {metrics['num_labelled']} labels"
+        if "supervised_baseline_test_accuracy" in metrics:
+            baseline = format_figure(metrics["supervised_baseline_test_accuracy"])
+            text += f" (supervised on those alone: {baseline})"
+        parts.append(text)
+    if "label_accuracy" in metrics:
+        parts.append(f"label accuracy {format_figure(metrics['label_accuracy'])}")
+    if "classify_test_accuracy" in metrics:
+        accuracy = format_figure(metrics["classify_test_accuracy"])
+        parts.append(f"`classify` accuracy {accuracy}")
+    if "code_class_accuracy" in metrics:
+        accuracy = format_figure(metrics["code_class_accuracy"])
+        parts.append(f"code-to-digit accuracy {accuracy}")
+    if "frechet_distance" in metrics:
+        parts.append(
+            f"FD {format_figure(metrics['frechet_distance'])}, "
+            f"precision {format_figure(metrics['precision'])}, "
+            f"recall {format_figure(metrics['recall'])}"
+        )
+    return "; ".join(parts) or "-"
+
+
 def markdown_table():
     lines = [
         "| Preset | Class | Parameters | Quality (held-out digits) |",
         "| --- | --- | --- | --- |",
     ]
     for row in list_presets():
-        metrics = row.get("metrics", {})
-        if "test_accuracy" in metrics:
-            quality = f"accuracy {format_figure(metrics['test_accuracy'])}"
-        elif "frechet_distance" in metrics:
-            quality = (
-                f"FD {format_figure(metrics['frechet_distance'])} "
-                f"(real digits {format_figure(metrics['real_frechet_distance'])}), "
-                f"precision {format_figure(metrics['precision'])}, "
-                f"recall {format_figure(metrics['recall'])}"
-            )
-        else:
-            quality = "-"
         params = row.get("parameter_count")
         lines.append(
             f"| `{row['name']}` | `{row['class_name']}` | "
-            f"{f'{params:,}' if params else '-'} | {quality} |"
+            f"{f'{params:,}' if params else '-'} | "
+            f"{quality_summary(row.get('metrics', {}))} |"
         )
     return "\n".join(lines)
 
@@ -67,6 +84,8 @@ def _training_setup(name):
         extras.append(f"weights clipped to {config['clip_value']:g}")
     if "gp_weight" in config:
         extras.append(f"gradient penalty {config['gp_weight']:g}")
+    if serialized["class_name"] == "SNGAN":
+        extras.append("spectrally normalised discriminator")
     if "targets" in config:
         extras.append(
             "targets a, b, c = " + ", ".join(f"{t:g}" for t in config["targets"])

@@ -79,13 +79,16 @@ class TestLossFamilies(GANTestCase):
         assert not any(isinstance(x, batch_norm) for x in model.discriminator.layers)
 
     def test_gradient_penalty_matches_finite_differences(self):
+        keras.utils.set_random_seed(0)
         model = ganzoo.WGANGP(image_shape=(8, 8, 1), latent_dim=4, filters=4, seed=0)
         real, fake, alpha = _penalty_inputs()
         penalty = model.gradient_penalty(real, fake, alpha)
 
         mixed = real + alpha * (fake - real)
         size = mixed[0].size
-        step = 1e-2  # the critic is piecewise linear: central differences are exact
+        # The critic is piecewise linear: central differences are exact unless
+        # a step crosses a kink, which a small step makes rare.
+        step = 2e-3
         deltas = step * np.eye(size, dtype="float32").reshape((size, 8, 8, 1))
         probes = np.concatenate([mixed[:, None] + deltas, mixed[:, None] - deltas], 1)
         scores = model.discriminator.predict(
@@ -140,7 +143,7 @@ class TestLossFamilies(GANTestCase):
         ],
     )
     def test_bad_arguments(self, cls, kwargs, match):
-        with pytest.raises(ValueError, match=match):
+        with pytest.raises((TypeError, ValueError), match=match):
             cls(**dict(TINY, **kwargs))
 
 
