@@ -5,7 +5,7 @@ import keras
 from ganzoo import validation
 from ganzoo.models.cgan.cgan import CGAN
 from ganzoo.models.cgan.networks import build_conditional_dcgan_discriminator
-from ganzoo.models.cgan.networks import build_conditional_dcgan_generator
+from ganzoo.models.dcgan.networks import build_dcgan_generator
 
 
 @keras.saving.register_keras_serializable(package="ganzoo")
@@ -94,12 +94,12 @@ class ConditionalDCGAN(CGAN):
         )
 
     def build_generator(self):
-        return build_conditional_dcgan_generator(
+        return build_dcgan_generator(
             self.image_shape,
             self.latent_dim,
-            self.num_classes,
             self.filters,
             self.kernel_size,
+            num_classes=self.num_classes,
         )
 
     def build_discriminator(self):

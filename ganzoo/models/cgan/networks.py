@@ -53,49 +53,6 @@ def build_conditional_mlp_discriminator(image_shape, num_classes, units=(512, 25
     return keras.Model([images, onehot], logits, name="discriminator")
 
 
-def build_conditional_dcgan_generator(
-    image_shape, latent_dim, num_classes, filters=64, kernel_size=5
-):
-    """DCGAN's generator on the noise concatenated with the one-hot label.
-
-    The noise and the one-hot label are concatenated and projected together
-    to the seed map (BatchNorm, LeakyReLU(0.2)), so the label reaches every
-    channel; stride-2 `Conv2DTranspose` stages (BatchNorm, LeakyReLU(0.2),
-    channels halving down to `filters`) upsample it to a `tanh` image.
-    """
-    height, width, channels = image_shape
-    stages = num_upsamplings(min(height, width))
-    h, w = height >> stages, width >> stages
-    top = filters * 2 ** (stages - 1)
-    z = keras.Input((latent_dim,), name="z")
-    onehot = keras.Input((num_classes,), name="label")
-    x = layers.Concatenate(name="z_and_label")([z, onehot])
-    x = layers.Dense(h * w * top, use_bias=False, name="project")(x)
-    x = layers.BatchNormalization(name="project_bn")(x)
-    x = layers.LeakyReLU(0.2, name="project_relu")(x)
-    x = layers.Reshape((h, w, top), name="to_map")(x)
-    for i in range(stages - 1):
-        x = layers.Conv2DTranspose(
-            top >> (i + 1),
-            kernel_size,
-            strides=2,
-            padding="same",
-            use_bias=False,
-            name=f"up_{i}",
-        )(x)
-        x = layers.BatchNormalization(name=f"up_{i}_bn")(x)
-        x = layers.LeakyReLU(0.2, name=f"up_{i}_relu")(x)
-    images = layers.Conv2DTranspose(
-        channels,
-        kernel_size,
-        strides=2,
-        padding="same",
-        activation="tanh",
-        name="to_image",
-    )(x)
-    return keras.Model([z, onehot], images, name="generator")
-
-
 def dcgan_features(x, filters, kernel_size, dropout, stages):
     """DCGAN's discriminator body: strided Conv2D stages, then Flatten."""
     for i in range(stages):

@@ -19,18 +19,27 @@ def num_upsamplings(side):
     return stages
 
 
-def build_dcgan_generator(image_shape, latent_dim, filters=64, kernel_size=5):
+def build_dcgan_generator(
+    image_shape, latent_dim, filters=64, kernel_size=5, num_classes=None
+):
     """Dense to a small map, Conv2DTranspose stride 2 stages, `tanh`.
 
     Every stage but the last is followed by BatchNorm and LeakyReLU(0.2);
-    channel counts halve at each stage down to `filters`.
+    channel counts halve at each stage down to `filters`. With
+    `num_classes`, the network takes `[z, one_hot_label]` and projects the
+    two concatenated, so the label reaches every channel of the seed map.
     """
     height, width, channels = image_shape
     stages = num_upsamplings(min(height, width))
     h, w = height >> stages, width >> stages
     top = filters * 2 ** (stages - 1)
     z = keras.Input((latent_dim,), name="z")
-    x = layers.Dense(h * w * top, use_bias=False, name="project")(z)
+    inputs = x = z
+    if num_classes is not None:
+        onehot = keras.Input((num_classes,), name="label")
+        inputs = [z, onehot]
+        x = layers.Concatenate(name="z_and_label")(inputs)
+    x = layers.Dense(h * w * top, use_bias=False, name="project")(x)
     x = layers.BatchNormalization(name="project_bn")(x)
     x = layers.LeakyReLU(0.2, name="project_relu")(x)
     x = layers.Reshape((h, w, top), name="to_map")(x)
@@ -53,7 +62,7 @@ def build_dcgan_generator(image_shape, latent_dim, filters=64, kernel_size=5):
         activation="tanh",
         name="to_image",
     )(x)
-    return keras.Model(z, images, name="generator")
+    return keras.Model(inputs, images, name="generator")
 
 
 def build_dcgan_discriminator(
