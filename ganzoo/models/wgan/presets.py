@@ -5,3 +5,8 @@ register_preset(
     "WGAN",
     "Weight-clipped WGAN trained on the bundled 4,000-digit MNIST split.",
 )
+register_preset(
+    "wgangp_mnist",
+    "WGANGP",
+    "WGAN-GP trained on the bundled 4,000-digit MNIST split.",
+)
