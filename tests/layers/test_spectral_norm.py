@@ -26,13 +26,16 @@ def _top_singular_value(layer):
     ids=["dense", "conv2d", "conv2d_transpose"],
 )
 def test_power_iteration_normalises_the_top_singular_value(make_layer, input_shape):
+    keras.utils.set_random_seed(0)
     layer = SpectralNorm(make_layer())
     x = np.random.default_rng(0).normal(size=input_shape).astype("float32")
     layer(x)
     sigma_before = float(
         keras.ops.convert_to_numpy(layer.power_iteration(layer.kernel_matrix())[0])
     )
-    for _ in range(30):
+    # Power iteration converges like (sigma_2 / sigma_1)^(2 k): close top
+    # singular values need many steps.
+    for _ in range(200):
         layer(x, training=True)
     sigma = float(
         keras.ops.convert_to_numpy(layer.power_iteration(layer.kernel_matrix())[0])
