@@ -13,17 +13,17 @@ from there if interrupted, and a finished model there is reused.
 import argparse
 import os
 import sys
-import time
 
-import keras
 import numpy as np
 
 import ganzoo
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path.insert(0, HERE)
-
-from recipes import evaluate_gan  # noqa: E402
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from recipe_tools import compiled  # noqa: E402
+from recipe_tools import evaluate_gan  # noqa: E402
+from recipe_tools import fit_once  # noqa: E402
+from recipe_tools import recipe_command  # noqa: E402
+from recipe_tools import write_preset  # noqa: E402
 
 import ganzoo.models.acgan.presets  # noqa: E402, F401  (registers them)
 import ganzoo.models.cgan.presets  # noqa: E402, F401
@@ -65,29 +65,16 @@ CONDITIONAL_RECIPES = {
 def train(name, work_dir, epochs):
     """Trains (or reloads) the model of recipe `name` on labelled digits."""
     recipe = CONDITIONAL_RECIPES[name]
-    trained_path = os.path.join(work_dir, "trained.keras")
-    if os.path.exists(trained_path):
-        print(f"Reusing {trained_path}")
-        return keras.saving.load_model(trained_path)
-    keras.utils.set_random_seed(0)
     images, labels = ganzoo.datasets.load("mnist_5k", split="train")
-    model = getattr(ganzoo, recipe["cls"])(**recipe["init"])
-    model.compile()
-    start = time.time()
-    model.fit(
+    build = compiled(recipe["cls"], recipe["init"])
+    return fit_once(
+        work_dir,
+        build,
         images,
         labels,
-        batch_size=recipe["batch_size"],
         epochs=epochs,
-        verbose=2,
-        callbacks=[
-            keras.callbacks.BackupAndRestore(os.path.join(work_dir, "backup")),
-            ganzoo.SampleGrid(os.path.join(work_dir, "samples"), every=5),
-        ],
+        batch_size=recipe["batch_size"],
     )
-    print(f"Trained in {time.time() - start:.0f} s")
-    model.save(trained_path)
-    return model
 
 
 def evaluate_conditional(model, num_samples=1000):
@@ -128,30 +115,21 @@ def main(argv=None):
     recipe = CONDITIONAL_RECIPES[args.name]
     epochs = args.epochs or recipe["epochs"]
     work_dir = args.work_dir or os.path.join("outputs", "recipes", args.name)
-    command = (
-        f"KERAS_BACKEND={keras.backend.backend()} python "
-        "weights/conditional_recipes.py "
-        + " ".join(sys.argv[1:] if argv is None else argv)
-    )
+    command = recipe_command("conditional_recipes.py", argv)
     model = train(args.name, work_dir, epochs)
     save_class_grid(model, os.path.join(work_dir, "classes.png"))
     metrics = evaluate_conditional(model)
     print(metrics)
     if args.no_preset:
         return
-    model.save_to_preset(
-        os.path.join(HERE, args.name),
-        metadata={
-            "description": ganzoo.presets.registry.get_preset_info(
-                args.name
-            ).description,
-            "dataset": "mnist_5k train split (4,000 labelled digits)",
-            "recipe": command,
-            "training_steps": epochs * int(np.ceil(4000 / recipe["batch_size"])),
-            "metrics": metrics,
-        },
+    write_preset(
+        model,
+        args.name,
+        command=command,
+        dataset="mnist_5k train split (4,000 labelled digits)",
+        training_steps=epochs * int(np.ceil(4000 / recipe["batch_size"])),
+        metrics=metrics,
     )
-    print(f"Wrote {os.path.join(HERE, args.name)}")
 
 
 if __name__ == "__main__":

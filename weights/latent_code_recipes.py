@@ -21,7 +21,6 @@ finished model there is reused).
 import argparse
 import os
 import sys
-import time
 
 import keras
 import numpy as np
@@ -34,8 +33,12 @@ from ganzoo.models.sgan import semi_supervised_dataset
 from ganzoo.models.sgan.networks import build_sgan_discriminator
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from recipes import HERE  # noqa: E402
-from recipes import evaluate_gan  # noqa: E402
+from recipe_tools import MNIST_TRAIN  # noqa: E402
+from recipe_tools import compiled  # noqa: E402
+from recipe_tools import evaluate_gan  # noqa: E402
+from recipe_tools import fit_once  # noqa: E402
+from recipe_tools import recipe_command  # noqa: E402
+from recipe_tools import write_preset  # noqa: E402
 
 RECIPES = {
     "sgan_mnist": dict(
@@ -80,30 +83,12 @@ def training_data(name):
 
 
 def train(name, work_dir, epochs):
-    trained_path = os.path.join(work_dir, "trained.keras")
-    if os.path.exists(trained_path):
-        print(f"Reusing {trained_path}")
-        return keras.saving.load_model(trained_path)
     recipe = RECIPES[name]
-    keras.utils.set_random_seed(0)
     x, y = training_data(name)
-    model = getattr(ganzoo, recipe["cls"])(**recipe["init"])
-    model.compile()
-    start = time.time()
-    model.fit(
-        x,
-        y,
-        batch_size=recipe["batch_size"],
-        epochs=epochs,
-        verbose=2,
-        callbacks=[
-            keras.callbacks.BackupAndRestore(os.path.join(work_dir, "backup")),
-            ganzoo.SampleGrid(os.path.join(work_dir, "samples"), every=5),
-        ],
+    build = compiled(recipe["cls"], recipe["init"])
+    return fit_once(
+        work_dir, build, x, y, epochs=epochs, batch_size=recipe["batch_size"]
     )
-    print(f"Trained in {time.time() - start:.0f} s")
-    model.save(trained_path)
-    return model
 
 
 def supervised_baseline(model):
@@ -186,11 +171,7 @@ def main(argv=None):
     parser.add_argument("--work-dir", default=None)
     args = parser.parse_args(argv)
     work_dir = args.work_dir or os.path.join("outputs", "recipes", args.name)
-    command = (
-        f"KERAS_BACKEND={keras.backend.backend()} python "
-        "weights/latent_code_recipes.py "
-        + " ".join(sys.argv[1:] if argv is None else argv)
-    )
+    command = recipe_command("latent_code_recipes.py", argv)
     recipe = RECIPES[args.name]
     epochs = args.epochs or recipe["epochs"]
     model = train(args.name, work_dir, epochs)
@@ -201,26 +182,20 @@ def main(argv=None):
         metrics.update(infogan_metrics(model))
     print(metrics)
     num_images = len(training_data(args.name)[0])
-    steps = epochs * int(np.ceil(num_images / recipe["batch_size"]))
-    dataset = "mnist_5k train split (4,000 digits)"
+    dataset = MNIST_TRAIN
     if args.name == "sgan_mnist":
         dataset += (
             "; 100 labelled (10 per class, seed 0), repeated to half of the "
             "7,800-image training set, the other 3,900 unlabelled"
         )
-    model.save_to_preset(
-        os.path.join(HERE, args.name),
-        metadata={
-            "description": ganzoo.presets.registry.get_preset_info(
-                args.name
-            ).description,
-            "dataset": dataset,
-            "recipe": command,
-            "training_steps": steps,
-            "metrics": metrics,
-        },
+    write_preset(
+        model,
+        args.name,
+        command=command,
+        dataset=dataset,
+        training_steps=epochs * int(np.ceil(num_images / recipe["batch_size"])),
+        metrics=metrics,
     )
-    print(f"Wrote {os.path.join(HERE, args.name)}")
 
 
 if __name__ == "__main__":

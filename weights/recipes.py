@@ -12,14 +12,19 @@ import argparse
 import json
 import os
 import sys
-import time
 
 import keras
 import numpy as np
 
 import ganzoo
 
-HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from recipe_tools import MNIST_TRAIN  # noqa: E402
+from recipe_tools import compiled  # noqa: E402
+from recipe_tools import evaluate_gan  # noqa: E402
+from recipe_tools import fit_once  # noqa: E402
+from recipe_tools import recipe_command  # noqa: E402
+from recipe_tools import write_preset  # noqa: E402
 
 GAN_RECIPES = {
     "gan_mnist": dict(
@@ -53,54 +58,13 @@ for _name, _cls in [
     )
 
 
-def train_gan(name, work_dir, epochs=None):
+def train_gan(name, work_dir, epochs):
     recipe = GAN_RECIPES[name]
-    epochs = epochs or recipe["epochs"]
-    trained_path = os.path.join(work_dir, "trained.keras")
-    if os.path.exists(trained_path):
-        print(f"Reusing {trained_path}")
-        return keras.saving.load_model(trained_path), epochs
-    keras.utils.set_random_seed(0)
     images, _ = ganzoo.datasets.load("mnist_5k", split="train")
-    model = getattr(ganzoo, recipe["cls"])(**recipe["init"])
-    model.compile()
-    start = time.time()
-    model.fit(
-        images,
-        batch_size=recipe["batch_size"],
-        epochs=epochs,
-        verbose=2,
-        callbacks=[
-            keras.callbacks.BackupAndRestore(os.path.join(work_dir, "backup")),
-            ganzoo.SampleGrid(os.path.join(work_dir, "samples"), every=5),
-        ],
+    build = compiled(recipe["cls"], recipe["init"])
+    return fit_once(
+        work_dir, build, images, epochs=epochs, batch_size=recipe["batch_size"]
     )
-    print(f"Trained in {time.time() - start:.0f} s")
-    model.save(trained_path)
-    return model, epochs
-
-
-def evaluate_gan(model, num_samples=1000):
-    """Figures on the digit classifier's features, against held-out digits."""
-    classifier = ganzoo.from_preset("digit_classifier_mnist")
-    test_images, _ = ganzoo.datasets.load("mnist_5k", split="test")
-    train_images, _ = ganzoo.datasets.load("mnist_5k", split="train")
-    samples = model.generate(num_samples, seed=1)
-    fake = ganzoo.metrics.evaluate_generator(samples, test_images, classifier)
-    real = ganzoo.metrics.evaluate_generator(
-        train_images[:num_samples], test_images, classifier
-    )
-    return {
-        "frechet_distance": fake["frechet_distance"],
-        "precision": fake["precision"],
-        "recall": fake["recall"],
-        "class_histogram": fake["class_histogram"],
-        "real_frechet_distance": real["frechet_distance"],
-        "real_precision": real["precision"],
-        "real_recall": real["recall"],
-        "num_samples": num_samples,
-        "num_real_test": int(len(test_images)),
-    }
 
 
 def make_digit_classifier(work_dir, command):
@@ -117,22 +81,19 @@ def make_digit_classifier(work_dir, command):
     model = keras.saving.load_model(trained_path)
     test_images, test_labels = ganzoo.datasets.load("mnist_5k", split="test")
     accuracy = float(np.mean(model.predict_labels(test_images) == test_labels))
-    name = "digit_classifier_mnist"
-    model.save_to_preset(
-        os.path.join(HERE, name),
-        metadata={
-            "description": ganzoo.presets.registry.get_preset_info(name).description,
-            "dataset": "mnist_5k train split (4,000 digits)",
-            "recipe": command,
-            "training_steps": report["epochs"] * int(np.ceil(4000 / 64)),
-            "metrics": {
-                "test_accuracy": accuracy,
-                "test_accuracy_per_class": report["test_accuracy_per_class"],
-                "num_test": int(len(test_images)),
-            },
+    write_preset(
+        model,
+        "digit_classifier_mnist",
+        command=command,
+        dataset=MNIST_TRAIN,
+        training_steps=report["epochs"] * int(np.ceil(4000 / 64)),
+        metrics={
+            "test_accuracy": accuracy,
+            "test_accuracy_per_class": report["test_accuracy_per_class"],
+            "num_test": int(len(test_images)),
         },
     )
-    print(f"Held-out accuracy {accuracy:.4f}; wrote {os.path.join(HERE, name)}")
+    print(f"Held-out accuracy {accuracy:.4f}")
 
 
 def main(argv=None):
@@ -144,29 +105,22 @@ def main(argv=None):
     parser.add_argument("--work-dir", default=None)
     args = parser.parse_args(argv)
     work_dir = args.work_dir or os.path.join("outputs", "recipes", args.name)
-    command = f"KERAS_BACKEND={keras.backend.backend()} python weights/recipes.py " + (
-        " ".join(sys.argv[1:] if argv is None else argv)
-    )
+    command = recipe_command("recipes.py", argv)
     if args.name == "digit_classifier_mnist":
         return make_digit_classifier(work_dir, command)
-    model, epochs = train_gan(args.name, work_dir, args.epochs)
+    recipe = GAN_RECIPES[args.name]
+    epochs = args.epochs or recipe["epochs"]
+    model = train_gan(args.name, work_dir, epochs)
     metrics = evaluate_gan(model)
     print(metrics)
-    recipe = GAN_RECIPES[args.name]
-    steps = epochs * int(np.ceil(4000 / recipe["batch_size"]))
-    model.save_to_preset(
-        os.path.join(HERE, args.name),
-        metadata={
-            "description": ganzoo.presets.registry.get_preset_info(
-                args.name
-            ).description,
-            "dataset": "mnist_5k train split (4,000 digits)",
-            "recipe": command,
-            "training_steps": steps,
-            "metrics": metrics,
-        },
+    write_preset(
+        model,
+        args.name,
+        command=command,
+        dataset=MNIST_TRAIN,
+        training_steps=epochs * int(np.ceil(4000 / recipe["batch_size"])),
+        metrics=metrics,
     )
-    print(f"Wrote {os.path.join(HERE, args.name)}")
 
 
 if __name__ == "__main__":

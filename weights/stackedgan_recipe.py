@@ -12,7 +12,6 @@ and finished stages are reused.
 import argparse
 import os
 import sys
-import time
 
 import keras
 import numpy as np
@@ -20,7 +19,11 @@ import numpy as np
 import ganzoo
 from ganzoo.models.stackedgan import presets  # noqa: F401  (registers the name)
 
-HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from recipe_tools import MNIST_TRAIN  # noqa: E402
+from recipe_tools import fit_once  # noqa: E402
+from recipe_tools import recipe_command  # noqa: E402
+from recipe_tools import write_preset  # noqa: E402
 
 RECIPES = {
     "stackedgan_mnist": dict(
@@ -71,35 +74,28 @@ def pretrain(recipe, work_dir, images, labels, test_data):
 
 
 def train(recipe, work_dir, epochs):
-    trained_path = os.path.join(work_dir, "trained.keras")
-    if os.path.exists(trained_path):
-        print(f"Reusing {trained_path}")
-        return keras.saving.load_model(trained_path)
-    keras.utils.set_random_seed(0)
     images, labels = ganzoo.datasets.load("mnist_5k", split="train")
     test_data = ganzoo.datasets.load("mnist_5k", split="test")
-    model = pretrain(recipe, work_dir, images, labels, test_data)
-    model.compile(
-        **{
-            name: keras.optimizers.Adam(**recipe["adam"], name=name)
-            for name in model.optimizer_names
-        }
-    )
-    start = time.time()
-    model.fit(
+
+    def build():
+        model = pretrain(recipe, work_dir, images, labels, test_data)
+        model.compile(
+            **{
+                name: keras.optimizers.Adam(**recipe["adam"], name=name)
+                for name in model.optimizer_names
+            }
+        )
+        return model
+
+    return fit_once(
+        work_dir,
+        build,
         images,
         labels,
-        batch_size=recipe["batch_size"],
         epochs=epochs,
-        verbose=2,
-        callbacks=[
-            keras.callbacks.BackupAndRestore(os.path.join(work_dir, "backup")),
-            ganzoo.SampleGrid(os.path.join(work_dir, "samples"), num_images=100),
-        ],
+        batch_size=recipe["batch_size"],
+        grid={"num_images": 100},
     )
-    print(f"Trained the GANs in {time.time() - start:.0f} s")
-    model.save(trained_path)
-    return model
 
 
 def evaluate(model, work_dir, num_samples=1000):
@@ -136,28 +132,20 @@ def main(argv=None):
     recipe = RECIPES[args.name]
     epochs = args.epochs or recipe["epochs"]
     work_dir = args.work_dir or os.path.join("outputs", "recipes", args.name)
-    command = (
-        f"KERAS_BACKEND={keras.backend.backend()} python weights/stackedgan_recipe.py "
-        + " ".join(sys.argv[1:] if argv is None else argv)
-    )
+    command = recipe_command("stackedgan_recipe.py", argv)
     model = train(recipe, work_dir, epochs)
     metrics = evaluate(model, work_dir)
     print(metrics)
     steps_per_epoch = int(np.ceil(4000 / recipe["batch_size"]))
-    model.save_to_preset(
-        os.path.join(HERE, args.name),
-        metadata={
-            "description": ganzoo.presets.registry.get_preset_info(
-                args.name
-            ).description,
-            "dataset": "mnist_5k train split (4,000 digits)",
-            "recipe": command,
-            "training_steps": epochs * steps_per_epoch,
-            "encoder_training_steps": recipe["encoder_epochs"] * steps_per_epoch,
-            "metrics": metrics,
-        },
+    write_preset(
+        model,
+        args.name,
+        command=command,
+        dataset=MNIST_TRAIN,
+        training_steps=epochs * steps_per_epoch,
+        encoder_training_steps=recipe["encoder_epochs"] * steps_per_epoch,
+        metrics=metrics,
     )
-    print(f"Wrote {os.path.join(HERE, args.name)}")
 
 
 if __name__ == "__main__":
