@@ -12,6 +12,7 @@ from ganzoo import losses
 from ganzoo import metrics
 from ganzoo import presets
 from ganzoo.callbacks import SampleGrid
+from ganzoo.metrics import MetricCallback
 from ganzoo.models import ACGAN
 from ganzoo.models import CGAN
 from ganzoo.models import DCGAN
@@ -39,6 +40,7 @@ __all__ = [
     "GAN",
     "InfoGAN",
     "LSGAN",
+    "MetricCallback",
     "Phase",
     "SGAN",
     "SNGAN",

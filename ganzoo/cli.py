@@ -1,4 +1,4 @@
-"""The `ganzoo` command: list presets, show one, sample from one.
+"""The `ganzoo` command: list presets, show one, sample from one, evaluate.
 
 Runs on the backend `KERAS_BACKEND` names. User mistakes (an unknown
 preset, a bad number) print one line and exit with status 2.
@@ -13,7 +13,11 @@ EXAMPLES = """examples:
   ganzoo presets
   ganzoo info dcgan_mnist
   ganzoo sample dcgan_mnist --num-images 64 --seed 0 --out digits.png
+  ganzoo evaluate dcgan_mnist --against real_pngs/ --save-stats real.npz
+  ganzoo evaluate generated_pngs/ --against real.npz --metric fid
 """
+
+DEFAULT_GENERATED = 10000
 
 
 def cmd_presets(args):
@@ -65,6 +69,52 @@ def cmd_sample(args):
     return 0
 
 
+def _evaluation_source(handle):
+    """A folder of images stays a path; anything else is loaded as a preset."""
+    from ganzoo.presets.preset_io import CONFIG_FILE
+
+    if os.path.isdir(handle) and not os.path.isfile(os.path.join(handle, CONFIG_FILE)):
+        return handle
+    import ganzoo
+
+    model = ganzoo.from_preset(handle)
+    if not hasattr(model, "generate"):
+        raise ValueError(f"Preset {handle!r} is not a generator.")
+    return model
+
+
+def cmd_evaluate(args):
+    from ganzoo.metrics import standard
+
+    source = _evaluation_source(args.source)
+    num_images = args.num_images
+    if num_images is None and not isinstance(source, str):
+        num_images = DEFAULT_GENERATED
+    extractor = standard.InceptionFeatures(
+        resize=args.resize, batch_size=args.batch_size, progress=True
+    )
+    result = standard.compute_metric(
+        args.metric,
+        source,
+        args.against,
+        num_images=num_images,
+        seed=args.seed,
+        extractor=extractor,
+        save_reference_statistics=args.save_stats,
+    )
+    if args.json:
+        print(json.dumps(result.as_dict(), indent=2))
+        return 0
+    spread = "" if result.std is None else f" ± {result.std:.4g}"
+    counts = f"{result.num_generated} images"
+    if result.num_real is not None:
+        counts += f" vs {result.num_real} reference"
+    print(f"{result.metric}: {result.value:.4f}{spread} ({counts})")
+    if args.save_stats:
+        print(f"Wrote the reference statistics to {args.save_stats}")
+    return 0
+
+
 def build_parser():
     parser = argparse.ArgumentParser(
         prog="ganzoo",
@@ -86,6 +136,35 @@ def build_parser():
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--out", default="samples.png", help="PNG path")
     p.set_defaults(run=cmd_sample)
+    p = sub.add_parser(
+        "evaluate",
+        help="FID, IS or KID on the FID Inception network",
+        description="FID, Inception Score or KID of a preset's samples or a "
+        "folder of images, with the reference preprocessing. The Inception "
+        "weights are downloaded on first use.",
+    )
+    p.add_argument("source", help="preset name or folder, or a folder of images")
+    p.add_argument(
+        "--against", help="reference: folder of images or statistics .npz (FID)"
+    )
+    p.add_argument("--metric", choices=("fid", "is", "kid"), default="fid")
+    p.add_argument(
+        "--num-images",
+        type=_positive,
+        help=f"images to use (default: all of a folder, {DEFAULT_GENERATED} "
+        "samples of a preset)",
+    )
+    p.add_argument("--batch-size", type=_positive, default=50)
+    p.add_argument("--seed", type=int, default=0, help="seed of a preset's samples")
+    p.add_argument(
+        "--resize",
+        choices=("legacy_tf", "clean"),
+        default="legacy_tf",
+        help="legacy_tf: the reference FID/IS resize; clean: clean-fid's",
+    )
+    p.add_argument("--save-stats", help="write the reference's statistics (.npz)")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.set_defaults(run=cmd_evaluate)
     return parser
 
 
