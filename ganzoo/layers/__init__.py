@@ -1,5 +1,21 @@
 """Layers shared by ganzoo's architectures, written in Keras only."""
 
+from ganzoo.layers.normalization import instance_normalization
+from ganzoo.layers.normalization import normalization
+from ganzoo.layers.patchgan import build_patchgan_discriminator
+from ganzoo.layers.reflection_padding import ReflectionPadding2D
+from ganzoo.layers.resnet_generator import build_resnet_generator
 from ganzoo.layers.spectral_norm import SpectralNorm
+from ganzoo.layers.unet import build_seed_unet_generator
+from ganzoo.layers.unet import build_unet_generator
 
-__all__ = ["SpectralNorm"]
+__all__ = [
+    "ReflectionPadding2D",
+    "SpectralNorm",
+    "build_patchgan_discriminator",
+    "build_resnet_generator",
+    "build_seed_unet_generator",
+    "build_unet_generator",
+    "instance_normalization",
+    "normalization",
+]
