@@ -71,7 +71,7 @@ def test_user_mistakes_exit_2_before_any_network(tmp_path, capsys):
     assert "Closest" in _one_line_error(
         ["evaluate", "dcgan_mnst", "--against", real], capsys
     )
-    assert "no folder" in _one_line_error(
+    assert "existing folder" in _one_line_error(
         ["evaluate", real, "--against", missing], capsys
     )
     assert "reference" in _one_line_error(["evaluate", real], capsys)
@@ -88,7 +88,7 @@ def test_user_mistakes_exit_2_before_any_network(tmp_path, capsys):
     )
     empty = tmp_path / "empty"
     empty.mkdir()
-    assert "no image files" in _one_line_error(
+    assert "holds no image file" in _one_line_error(
         ["evaluate", str(empty), "--against", real], capsys
     )
     for bad in (["--metric", "lpips"], ["--num-images", "0"], ["--resize", "x"]):

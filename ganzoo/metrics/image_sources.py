@@ -9,12 +9,12 @@ import os
 
 import numpy as np
 from keras import ops
-from PIL import Image
 
 from ganzoo import images as image_utils
 from ganzoo import validation
+from ganzoo.datasets.image_folders import list_images
+from ganzoo.datasets.image_folders import read_image
 
-IMAGE_EXTENSIONS = (".png", ".jpg", ".jpeg", ".bmp", ".webp")
 GENERATE_CHUNK = 1000
 RANGE_TOLERANCE = 1e-3
 
@@ -106,38 +106,25 @@ class ModelSource:
 
 
 class FolderSource:
-    """Image files (PNG, JPEG, BMP, WebP) in one folder, in sorted order.
+    """Image files in one folder (`ganzoo.datasets.image_folders`), sorted.
 
     Sub-folders are not searched. Every image is converted to RGB and all
     must have the same size.
     """
 
     def __init__(self, folder, num_images, arg):
-        folder = os.fspath(folder)
-        if not os.path.isdir(folder):
-            raise FileNotFoundError(f"`{arg}`: no folder at {folder!r}.")
-        paths = sorted(
-            os.path.join(folder, name)
-            for name in os.listdir(folder)
-            if name.lower().endswith(IMAGE_EXTENSIONS)
-        )
-        if not paths:
-            raise ValueError(
-                f"`{arg}`: the folder {folder!r} holds no image files "
-                f"({', '.join(IMAGE_EXTENSIONS)})."
-            )
+        paths = list_images(folder, arg)
         if num_images is not None and num_images > len(paths):
             raise ValueError(
                 f"`num_images`={num_images} is more than the {len(paths)} "
-                f"images in {folder!r}."
+                f"images in {os.fspath(folder)!r}."
             )
         self.paths = paths if num_images is None else paths[:num_images]
         self.num_images = len(self.paths)
         self.size = None
 
     def _read(self, path):
-        with Image.open(path) as image:
-            pixels = np.asarray(image.convert("RGB"))
+        pixels = read_image(path, channels=3)
         if self.size is None:
             self.size = pixels.shape
         elif pixels.shape != self.size:

@@ -156,9 +156,9 @@ def test_clear_errors_on_bad_sources(extractor, tmp_path):
         extractor(np.zeros((4, 28, 28), "float32"))
     with pytest.raises(TypeError, match="uint8"):
         extractor(np.zeros((4, 28, 28, 3), "int32"))
-    with pytest.raises(FileNotFoundError, match="no folder"):
+    with pytest.raises(ValueError, match="existing folder"):
         extractor(str(tmp_path / "missing"))
-    with pytest.raises(ValueError, match="no image files"):
+    with pytest.raises(ValueError, match="holds no image file"):
         extractor(str(_write_images(tmp_path / "empty", [])))
     with pytest.raises(ValueError, match="same size"):
         extractor(str(_write_images(tmp_path / "mixed", [8, 9])))
