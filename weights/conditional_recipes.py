@@ -44,7 +44,7 @@ CONDITIONAL_RECIPES = {
             filters=32,
             seed=0,
         ),
-        epochs=40,
+        epochs=100,
         batch_size=64,
     ),
     "acgan_mnist": dict(
