@@ -24,8 +24,10 @@ from ganzoo.models import WGAN
 from ganzoo.models import WGANGP
 from ganzoo.models import BaseGAN
 from ganzoo.models import ConditionalDCGAN
+from ganzoo.models import CycleGAN
 from ganzoo.models import InfoGAN
 from ganzoo.models import Phase
+from ganzoo.models import Pix2Pix
 from ganzoo.models import StackedGAN
 from ganzoo.presets import list_presets
 from ganzoo.presets import load as from_preset
@@ -36,12 +38,14 @@ __all__ = [
     "BaseGAN",
     "CGAN",
     "ConditionalDCGAN",
+    "CycleGAN",
     "DCGAN",
     "GAN",
     "InfoGAN",
     "LSGAN",
     "MetricCallback",
     "Phase",
+    "Pix2Pix",
     "SGAN",
     "SNGAN",
     "SampleGrid",

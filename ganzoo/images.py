@@ -72,3 +72,36 @@ def save_grid(images, path, columns=None, padding=2):
     os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
     Image.fromarray(grid).save(path)
     return path
+
+
+def side_by_side(inputs, outputs):
+    """Interleaves inputs and their outputs for a grid: in0, out0, in1, ...
+
+    Greyscale images are tiled to RGB when the two differ in channels.
+
+    Args:
+        inputs: Images `(n, height, width, channels)` in [-1, 1].
+        outputs: Images `(n, height, width, channels)` in [-1, 1].
+
+    Returns:
+        A float32 array of `2 * n` images.
+
+    Example:
+
+    ```python
+    pairs = side_by_side(edges, model.translate(edges))
+    save_grid(pairs, "pairs.png", columns=8)  # four pairs per row
+    ```
+    """
+    inputs = np.asarray(inputs, "float32")
+    outputs = np.asarray(outputs, "float32")
+    if inputs.shape[:-1] != outputs.shape[:-1]:
+        raise ValueError(
+            "`inputs` and `outputs` must have the same number and size of "
+            f"images. Received: {inputs.shape} and {outputs.shape}"
+        )
+    if inputs.shape[-1] != outputs.shape[-1]:
+        inputs = np.repeat(inputs, 3 // inputs.shape[-1], axis=-1)
+        outputs = np.repeat(outputs, 3 // outputs.shape[-1], axis=-1)
+    pairs = np.stack([inputs, outputs], axis=1)
+    return pairs.reshape((-1,) + pairs.shape[2:])

@@ -2,11 +2,13 @@ from ganzoo.models.acgan import ACGAN
 from ganzoo.models.base_gan import BaseGAN
 from ganzoo.models.cgan import CGAN
 from ganzoo.models.cgan import ConditionalDCGAN
+from ganzoo.models.cyclegan import CycleGAN
 from ganzoo.models.dcgan import DCGAN
 from ganzoo.models.gan import GAN
 from ganzoo.models.infogan import InfoGAN
 from ganzoo.models.lsgan import LSGAN
 from ganzoo.models.phase import Phase
+from ganzoo.models.pix2pix import Pix2Pix
 from ganzoo.models.sgan import SGAN
 from ganzoo.models.sngan import SNGAN
 from ganzoo.models.stackedgan import StackedGAN
@@ -18,11 +20,13 @@ __all__ = [
     "BaseGAN",
     "CGAN",
     "ConditionalDCGAN",
+    "CycleGAN",
     "DCGAN",
     "GAN",
     "InfoGAN",
     "LSGAN",
     "Phase",
+    "Pix2Pix",
     "SGAN",
     "SNGAN",
     "StackedGAN",

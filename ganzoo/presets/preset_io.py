@@ -15,6 +15,7 @@ import shutil
 import tempfile
 
 import keras
+import numpy as np
 
 from ganzoo import images as image_utils
 from ganzoo.presets.download import file_sha256
@@ -30,7 +31,7 @@ SAMPLE_FILE = "sample.png"
 PRESET_FILES = (CONFIG_FILE, WEIGHTS_FILE, METADATA_FILE, CARD_FILE, SAMPLE_FILE)
 
 
-def save_preset(model, folder, metadata=None):
+def save_preset(model, folder, metadata=None, sample_inputs=None):
     """Writes `model` as a preset folder, replacing any folder already there.
 
     The folder is written beside its destination and moved into place at
@@ -42,6 +43,8 @@ def save_preset(model, folder, metadata=None):
         metadata: Optional dict merged into `metadata.json`: `description`,
             `dataset`, `recipe` (the command that trained it),
             `training_steps`, `metrics` (measured quality figures).
+        sample_inputs: For models with `translate` (image-to-image), images
+            in [-1, 1]; the sample image shows each beside its translation.
 
     Returns:
         The folder.
@@ -59,11 +62,15 @@ def save_preset(model, folder, metadata=None):
         )
         files = [CONFIG_FILE, WEIGHTS_FILE]
         meta = dict(metadata or {})
-        if hasattr(model, "generate"):
-            samples = model.generate(64, seed=0)
-            image_utils.save_grid(samples, os.path.join(staging, SAMPLE_FILE))
+        samples = _sample_grid(model, sample_inputs)
+        if samples is not None:
+            image_utils.save_grid(
+                samples[0], os.path.join(staging, SAMPLE_FILE), columns=samples[1]
+            )
             files.append(SAMPLE_FILE)
-            meta["output_check"] = output_check(model)
+        check = output_check(model)
+        if check is not None:
+            meta["output_check"] = check
         meta.update(
             name=os.path.basename(folder),
             class_name=type(model).__name__,
@@ -104,11 +111,39 @@ def _uncompiled_twin(model, config):
     return twin
 
 
+def _sample_grid(model, sample_inputs):
+    """`(images, columns)` of the model card's sample image, or None."""
+    if hasattr(model, "generate"):
+        return model.generate(64, seed=0), None
+    if hasattr(model, "translate") and sample_inputs is not None:
+        inputs = np.asarray(sample_inputs, "float32")
+        return image_utils.side_by_side(inputs, model.translate(inputs)), 8
+    return None
+
+
+def check_inputs(image_shape, num_images=2):
+    """Fixed images in [-1, 1] that an image-to-image preset's check uses."""
+    rng = np.random.default_rng(0)
+    return rng.uniform(-1, 1, (num_images,) + tuple(image_shape)).astype("float32")
+
+
 def output_check(model):
-    """A fixed slice of `generate(2, seed=0)`, to catch silent drift."""
-    images = model.generate(2, seed=0)
+    """A fixed slice of the model's output, to catch silent drift.
+
+    Generators record `generate(2, seed=0)`; image-to-image models the
+    translation of `check_inputs(model.image_shape)`. None for other
+    models.
+    """
+    if hasattr(model, "generate"):
+        call = "generate(2, seed=0)"
+        images = model.generate(2, seed=0)
+    elif hasattr(model, "translate"):
+        call = "translate(check_inputs(image_shape))"
+        images = np.asarray(model.translate(check_inputs(model.image_shape)))
+    else:
+        return None
     return {
-        "call": "generate(2, seed=0)[:, 8:12, 8:12, 0]",
+        "call": f"{call}[:, 8:12, 8:12, 0]",
         "values": images[:, 8:12, 8:12, 0].round(6).tolist(),
     }
 

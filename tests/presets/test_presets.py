@@ -13,6 +13,7 @@ import ganzoo
 from ganzoo.presets.download import DownloadError
 from ganzoo.presets.download import file_sha256
 from ganzoo.presets.preset_io import METADATA_FILE
+from ganzoo.presets.preset_io import output_check
 from ganzoo.presets.registry import registered_presets
 from ganzoo.presets.resolve import builtin_folder
 from ganzoo.presets.safety import UnsafePresetError
@@ -200,8 +201,7 @@ def test_shipped_preset_matches_its_recorded_output(name):
     model = ganzoo.from_preset(name)
     meta = json.load(open(os.path.join(builtin_folder(name), METADATA_FILE)))
     if "output_check" in meta:
-        images = model.generate(2, seed=0)
         np.testing.assert_allclose(
-            images[:, 8:12, 8:12, 0], meta["output_check"]["values"], atol=1e-4
+            output_check(model)["values"], meta["output_check"]["values"], atol=1e-4
         )
-        assert meta["metrics"]["frechet_distance"] >= 0
+        assert meta["metrics"]

@@ -1,0 +1,3 @@
+from ganzoo.models.pix2pix.pix2pix import Pix2Pix
+
+__all__ = ["Pix2Pix"]
