@@ -1,6 +1,7 @@
 import numpy as np
 import pytest
 from keras import ops
+from PIL import Image
 
 import ganzoo
 from ganzoo import losses
@@ -71,3 +72,33 @@ def test_grid_layout_and_png(tmp_path):
     assert grid[1, 1, 0] == 0 and grid[1, 7, 0] == 128 and grid[6, 1, 0] == 255
     path = ganzoo.images.save_grid(images, str(tmp_path / "g.png"), columns=2)
     assert Image.open(path).size == (2 * 7 + 2, 2 * 6 + 2)
+
+
+def test_side_by_side_interleaves_and_tiles_greyscale():
+    grey = np.full((2, 4, 4, 1), -0.5, "float32")
+    colour = np.stack([np.full((4, 4, 3), v, "float32") for v in (0.25, 0.75)])
+    pairs = ganzoo.images.side_by_side(grey, colour)
+    assert pairs.shape == (4, 4, 4, 3)
+    np.testing.assert_array_equal(pairs[[0, 2]], -0.5)
+    np.testing.assert_array_equal(pairs[1], 0.25)
+    np.testing.assert_array_equal(pairs[3], 0.75)
+    with pytest.raises(ValueError, match="same number and size"):
+        ganzoo.images.side_by_side(grey, colour[:1])
+
+
+def test_sample_grid_shows_translations(tmp_path):
+    class Negate:
+        def translate(self, images):
+            return -images
+
+    inputs = np.linspace(-1, 1, 4 * 8 * 8).reshape(4, 8, 8, 1).astype("float32")
+    grid = ganzoo.SampleGrid(str(tmp_path), every=2, inputs=inputs)
+    grid.set_model(Negate())
+    grid.on_epoch_end(0)
+    assert grid.paths == []
+    grid.on_epoch_end(1)
+    written = np.asarray(Image.open(grid.paths[0]))
+    expected = ganzoo.images.make_grid(
+        ganzoo.images.side_by_side(inputs, -inputs), columns=8
+    )
+    np.testing.assert_array_equal(written, expected[..., 0])  # greyscale PNG
