@@ -45,7 +45,10 @@ def list_presets(family=None):
 
     Returns:
         A list of dicts: `name`, `class_name`, `description`, `source`,
-        and for shipped presets `parameter_count`, `dataset` and `metrics`.
+        `downloads_on_first_use` (True for presets fetched into the cache,
+        e.g. the authors' CycleGAN and pix2pix generators, which are
+        converted on first use and have no measured figures here), and for
+        shipped presets `parameter_count`, `dataset` and `metrics`.
     """
     rows = []
     for info in registry.registered_presets():
@@ -56,6 +59,7 @@ def list_presets(family=None):
             "class_name": info.class_name,
             "description": info.description,
             "source": info.source,
+            "downloads_on_first_use": info.downloads_on_first_use,
         }
         if info.source == "builtin":
             meta = read_metadata(resolve(info.name)[0])
@@ -110,15 +114,17 @@ class PresetMixin:
         """
         return load(preset, cls, sha256=sha256, **overrides)
 
-    def save_to_preset(self, folder, metadata=None):
+    def save_to_preset(self, folder, metadata=None, sample_inputs=None):
         """Writes the model as a preset folder that `from_preset` loads.
 
         Args:
             folder: Destination; replaced if it exists.
             metadata: Optional dict for `metadata.json` (`description`,
                 `dataset`, `recipe`, `training_steps`, `metrics`).
+            sample_inputs: For image-to-image models, images in [-1, 1]
+                whose translations make the model card's sample image.
 
         Returns:
             The folder.
         """
-        return save_preset(self, folder, metadata)
+        return save_preset(self, folder, metadata, sample_inputs)

@@ -177,6 +177,70 @@ def fetch(url, sha256, filename=None, subdir="downloads", progress=None):
     return path
 
 
+def fetch_unpinned(url, filename=None, subdir="downloads", progress=None):
+    """Downloads a file whose SHA-256 is not known in advance.
+
+    For reference files whose authors publish no checksum (the CycleGAN and
+    pix2pix generators). The download is as careful as `fetch`'s: it streams
+    into a temporary file next to the destination, its size is checked
+    against the server's `Content-Length`, and it is moved into place
+    atomically, so the cache never holds a partial file. What it cannot do
+    is check the content: the caller must verify the file itself (ganzoo's
+    converters check every tensor's name and shape) and should record the
+    returned hash. A file already at the destination is downloaded again,
+    since there is nothing to check it against; callers that know a hash
+    should use `fetch`.
+
+    Args:
+        url: an `http://`, `https://` or `file://` URL.
+        filename: name of the file in the cache; defaults to the last
+            component of the URL's path.
+        subdir: directory inside `cache_dir()` to put the file in.
+        progress: as for `fetch`.
+
+    Returns:
+        `(path, sha256)`: the local path and the SHA-256 of what was
+        received, as 64 lowercase hexadecimal digits.
+
+    Raises:
+        ValueError: if an argument is invalid.
+        DownloadError: if the download fails or is cut short, or offline
+            mode is on.
+
+    Example:
+
+    ```python
+    path, sha256 = fetch_unpinned(
+        "http://efrosgans.eecs.berkeley.edu/cyclegan/pretrained_models/"
+        "horse2zebra.pth",
+        subdir="reference_checkpoints",
+    )
+    ```
+    """
+    url = _check_url(url)
+    if filename is None:
+        filename = posixpath.basename(
+            urllib.parse.unquote(urllib.parse.urlsplit(url).path)
+        )
+    _check_filename(filename)
+    _check_subdir(subdir)
+    if progress not in (None, True, False):
+        raise ValueError(
+            f"`progress` must be None, True or False. Received: progress={progress!r}"
+        )
+    directory = os.path.join(cache_dir(), *subdir.split("/"))
+    path = os.path.join(directory, filename)
+    variable = offline_mode()
+    if variable is not None:
+        raise DownloadError(
+            f"Offline mode is on ({variable}={os.environ[variable]}), so "
+            f"{filename} cannot be downloaded from {url}. Unset {variable} to "
+            "download it."
+        )
+    os.makedirs(directory, exist_ok=True)
+    return path, _download(url, path, None, progress)
+
+
 def _check_url(url):
     if not isinstance(url, str) or not url:
         raise ValueError(f"`url` must be a non-empty string. Received: url={url!r}")
@@ -227,6 +291,10 @@ def _check_subdir(subdir):
 
 
 def _download(url, path, expected, progress):
+    """Streams `url` to `path` atomically; checks `expected` unless None.
+
+    Returns the SHA-256 of the file.
+    """
     directory, filename = os.path.split(path)
     fd, temp_path = tempfile.mkstemp(
         dir=directory, prefix=f".{filename}.", suffix=".part"
@@ -239,7 +307,7 @@ def _download(url, path, expected, progress):
                 f"The download of {url} was cut short: received {received} "
                 f"of {length} bytes. The partial file was removed; try again."
             )
-        if actual != expected:
+        if expected is not None and actual != expected:
             raise DownloadError(
                 f"The file downloaded from {url} does not match its expected "
                 f"SHA-256: expected {expected}, received {actual} "
@@ -252,6 +320,7 @@ def _download(url, path, expected, progress):
         except FileNotFoundError:
             pass
         raise
+    return actual
 
 
 def _stream(url, out, filename, progress):

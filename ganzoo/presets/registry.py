@@ -2,6 +2,7 @@
 
 import dataclasses
 import difflib
+from typing import Any
 from typing import Optional
 
 
@@ -14,8 +15,12 @@ class PresetInfo:
         class_name: The ganzoo class that loads it, e.g. `"DCGAN"`.
         description: One line for listings.
         source: `"builtin"` (ships inside the package), an `https://` URL of
-            a preset archive, or an `hf://owner/repo` handle.
-        sha256: The archive's SHA-256, required for URL sources.
+            a preset archive, an `hf://owner/repo` handle, or the URL of a
+            published checkpoint that `converter` turns into a preset.
+        sha256: The archive's SHA-256, required for URL sources except
+            converted checkpoints whose authors publish none.
+        converter: For presets converted from a published checkpoint on
+            first use, a `ganzoo.presets.converted.Conversion`; else None.
     """
 
     name: str
@@ -23,21 +28,36 @@ class PresetInfo:
     description: str
     source: str = "builtin"
     sha256: Optional[str] = None
+    converter: Any = dataclasses.field(default=None, repr=False, compare=False)
+
+    @property
+    def downloads_on_first_use(self):
+        """Whether loading it the first time needs the network."""
+        return self.source != "builtin"
 
 
 _REGISTRY = {}
 
 
-def register_preset(name, class_name, description, source="builtin", sha256=None):
-    """Adds a preset to the registry (each family's `presets.py` does this)."""
+def register_preset(
+    name, class_name, description, source="builtin", sha256=None, converter=None
+):
+    """Adds a preset to the registry (each family's `presets.py` does this).
+
+    Presets converted from published checkpoints register through
+    `ganzoo.presets.converted.register_converted_preset`, which passes
+    `converter`.
+    """
     if name in _REGISTRY:
         raise ValueError(f"Preset {name!r} is already registered.")
-    if source.startswith(("https://", "http://")) and not sha256:
+    if source.startswith(("https://", "http://")) and not sha256 and not converter:
         raise ValueError(
             f"Preset {name!r} comes from a URL and needs its `sha256`. "
             f"Received: source={source!r}, sha256={sha256!r}"
         )
-    _REGISTRY[name] = PresetInfo(name, class_name, description, source, sha256)
+    _REGISTRY[name] = PresetInfo(
+        name, class_name, description, source, sha256, converter
+    )
     return _REGISTRY[name]
 
 

@@ -8,6 +8,7 @@ import tempfile
 import zipfile
 
 from ganzoo.presets import registry
+from ganzoo.presets.converted import converted_folder
 from ganzoo.presets.download import cache_dir
 from ganzoo.presets.download import fetch
 from ganzoo.presets.hf import hf_fetch
@@ -29,6 +30,8 @@ def resolve(handle, sha256=None):
 
     Handles: a registered name, a local folder, an `http(s)://` URL of a
     `.tar.gz`/`.zip` preset archive (with `sha256`), or `hf://owner/repo`.
+    For a registered name converted from a published checkpoint, `sha256`
+    pins that checkpoint (see `ganzoo.presets.converted`).
     """
     if not isinstance(handle, (str, os.PathLike)):
         raise TypeError(
@@ -40,6 +43,8 @@ def resolve(handle, sha256=None):
         info = registry.get_preset_info(handle)
         if info.source == "builtin":
             return builtin_folder(info.name), info
+        if info.converter is not None:
+            return converted_folder(info, sha256=sha256), info
         return resolve(info.source, sha256=info.sha256)[0], info
     if os.path.isdir(handle):
         return handle, None

@@ -382,6 +382,17 @@ class TestCycleGAN(GANTestCase):
         with pytest.raises(AttributeError, match="translate"):
             model.generate(4)
 
+    def test_one_trained_direction_until_fit(self):
+        model = ganzoo.CycleGAN(**dict(TINY, trained_directions=("a_to_b",)))
+        images_a, images_b = unpaired(4)
+        assert model.translate(images_a).shape == images_a.shape
+        with pytest.raises(ValueError, match="b_to_a generator holds no trained"):
+            model.translate(images_b, direction="b_to_a")
+        model.compile()
+        model.fit(x=(images_a, images_b), batch_size=BATCH, verbose=0)
+        assert model.trained_directions == ("a_to_b", "b_to_a")
+        assert model.translate(images_b, direction="b_to_a").shape == images_b.shape
+
 
 _TRANSLATE_IN = """
 import json, sys

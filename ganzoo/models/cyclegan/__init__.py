@@ -3,3 +3,6 @@ from ganzoo.models.cyclegan.image_pool import ImagePool
 from ganzoo.models.cyclegan.schedules import ConstantThenLinearDecay
 
 __all__ = ["ConstantThenLinearDecay", "CycleGAN", "ImagePool"]
+
+# Registers the authors' published generators as presets.
+from ganzoo.models.cyclegan import reference_checkpoints  # noqa: E402, F401

@@ -82,6 +82,12 @@ class CycleGAN(image_to_image.WithoutGenerate, BaseGAN):
             `"absolute"`.
         pool_size: Generated images each discriminator's pool keeps (50; 0
             shows the discriminators the newest fakes only).
+        trained_directions: The directions whose generators hold trained
+            weights (both by default). The authors' published generators
+            (`cyclegan_horse2zebra`, ...) are one generator each, so their
+            presets have `("a_to_b",)` and `translate` refuses `"b_to_a"`,
+            naming the preset of that direction where one is published.
+            `fit` sets both.
         seed: Optional int seeding the pools and training noise.
         **kwargs: `ema_decay` (averages both generators; `translate` uses
             the averages) and `diffaugment` (applied to every image the
@@ -124,6 +130,7 @@ class CycleGAN(image_to_image.WithoutGenerate, BaseGAN):
         identity_weight=0.5,
         identity_weight_mode="relative",
         pool_size=50,
+        trained_directions=("a_to_b", "b_to_a"),
         seed=None,
         **kwargs,
     ):
@@ -153,6 +160,7 @@ class CycleGAN(image_to_image.WithoutGenerate, BaseGAN):
                 f"identity_weight_mode={identity_weight_mode!r}"
             )
         self.identity_weight_mode = identity_weight_mode
+        self.trained_directions = _check_directions(trained_directions)
         if self.identity_weight and self.target_channels != self.image_shape[-1]:
             raise ValueError(
                 "The identity loss feeds each generator images of its output "
@@ -295,7 +303,9 @@ class CycleGAN(image_to_image.WithoutGenerate, BaseGAN):
         pair = image_to_image.host_pair(x, y)
         if pair is not None:
             self.check_arrays(*pair)
-        return super().fit(x, y, **kwargs)
+        history = super().fit(x, y, **kwargs)
+        self.trained_directions = tuple(DIRECTIONS)  # both generators trained
+        return history
 
     def check_arrays(self, x, y=None):
         if y is None:
@@ -434,6 +444,8 @@ class CycleGAN(image_to_image.WithoutGenerate, BaseGAN):
                 f"`direction` must be one of {list(DIRECTIONS)}. "
                 f"Received: direction={direction!r}"
             )
+        if direction not in self.trained_directions:
+            raise ValueError(_untrained_message(self, direction))
         shape = self.image_shape if direction == "a_to_b" else self.target_shape
         images = image_to_image.check_host_images(images, shape)
         network = self.inference_network(DIRECTIONS[direction])
@@ -452,6 +464,7 @@ class CycleGAN(image_to_image.WithoutGenerate, BaseGAN):
             identity_weight=self.identity_weight,
             identity_weight_mode=self.identity_weight_mode,
             pool_size=self.pool_size,
+            trained_directions=list(self.trained_directions),
         )
         return config
 
@@ -476,3 +489,33 @@ def _check_weight(value, arg):
 def _offset(seed, offset):
     """A distinct seed derived from the model's, or None."""
     return None if seed is None else seed + offset
+
+
+def _check_directions(directions):
+    if isinstance(directions, str) or not all(d in DIRECTIONS for d in directions):
+        raise ValueError(
+            f"`trained_directions` must be a tuple of some of {list(DIRECTIONS)}. "
+            f"Received: trained_directions={directions!r}"
+        )
+    return tuple(d for d in DIRECTIONS if d in directions)
+
+
+def _untrained_message(model, direction):
+    """Why `translate(direction=...)` is refused, and what to load instead."""
+    from ganzoo.models.cyclegan.reference_checkpoints import reverse_preset
+
+    message = (
+        f"This CycleGAN's {direction} generator holds no trained weights "
+        f"(trained_directions={model.trained_directions}): it was made from a "
+        "published checkpoint of one generator."
+    )
+    reverse = reverse_preset(model.name)
+    if reverse is not None:
+        return (
+            f"{message} The authors publish that direction as the a_to_b "
+            f"generator of `ganzoo.CycleGAN.from_preset({reverse!r})`."
+        )
+    return (
+        f"{message} Its authors publish none for that direction; `fit` "
+        f"trains both. Received: direction={direction!r}"
+    )
