@@ -1,4 +1,4 @@
-"""The `ganzoo` command: list presets, show one, sample from one, evaluate.
+"""The `ganzoo` command: presets, info, sample, evaluate, translate, train.
 
 Runs on the backend `KERAS_BACKEND` names. User mistakes (an unknown
 preset, a bad number) print one line and exit with status 2.
@@ -9,12 +9,16 @@ import json
 import os
 import sys
 
+from ganzoo import cli_translation
+
 EXAMPLES = """examples:
   ganzoo presets
   ganzoo info dcgan_mnist
   ganzoo sample dcgan_mnist --num-images 64 --seed 0 --out digits.png
   ganzoo evaluate dcgan_mnist --against real_pngs/ --save-stats real.npz
   ganzoo evaluate generated_pngs/ --against real.npz --metric fid
+  ganzoo translate pix2pix_grey_to_colour photos/ --out coloured/
+  ganzoo train cyclegan --a horses/ --b zebras/ --out my_cyclegan
 """
 
 DEFAULT_GENERATED = 10000
@@ -165,6 +169,7 @@ def build_parser():
     p.add_argument("--save-stats", help="write the reference's statistics (.npz)")
     p.add_argument("--json", action="store_true", help="print JSON")
     p.set_defaults(run=cmd_evaluate)
+    cli_translation.add_commands(sub, _positive)
     return parser
 
 
