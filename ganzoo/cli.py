@@ -33,7 +33,7 @@ def cmd_presets(args):
         return 0
     from ganzoo.presets.table import quality_summary
 
-    header = ("name", "class", "params", "quality (held-out digits)")
+    header = ("name", "class", "params", "quality (held-out data)")
     table = [header]
     for row in rows:
         table.append(
@@ -41,7 +41,9 @@ def cmd_presets(args):
                 row["name"],
                 row["class_name"],
                 f"{row['parameter_count']:,}" if "parameter_count" in row else "-",
-                quality_summary(row.get("metrics", {})),
+                "authors' weights, downloaded on first use"
+                if row.get("downloads_on_first_use")
+                else quality_summary(row.get("metrics", {})),
             )
         )
     widths = [max(len(str(r[i])) for r in table) for i in range(len(header))]

@@ -102,11 +102,22 @@ def evaluate_gan(model, num_samples=1000):
     }
 
 
-def write_preset(model, name, *, command, dataset, training_steps, metrics, **extra):
+def write_preset(
+    model,
+    name,
+    *,
+    command,
+    dataset,
+    training_steps,
+    metrics,
+    sample_inputs=None,
+    **extra,
+):
     """Writes `weights/NAME/` with the run's metadata."""
     folder = os.path.join(HERE, name)
     model.save_to_preset(
         folder,
+        sample_inputs=sample_inputs,
         metadata={
             "description": ganzoo.presets.registry.get_preset_info(name).description,
             "dataset": dataset,
