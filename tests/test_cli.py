@@ -59,3 +59,10 @@ def test_loss_family_comparison_is_current():
     assert _generated_block("docs/loss_families.md", "losses") == expected, (
         "docs/loss_families.md is stale: paste `python -m ganzoo.presets.table losses`"
     )
+
+
+def test_readme_published_table_is_current():
+    assert _generated_block("README.md", "published") == table.published_table(), (
+        "README's table of published generators is stale: paste "
+        "`python -m ganzoo.presets.table published`"
+    )

@@ -252,7 +252,12 @@ def model_card(meta, has_sample):
     if meta.get("recipe"):
         lines += ["## Recipe", "", "```bash", meta["recipe"], "```", ""]
     if has_sample:
-        lines += ["## Samples", "", f"![samples, seed 0]({SAMPLE_FILE})", ""]
+        caption = (
+            "inputs, each beside its translation"
+            if meta.get("output_check", {}).get("call", "").startswith("translate")
+            else "samples, seed 0"
+        )
+        lines += ["## Samples", "", f"![{caption}]({SAMPLE_FILE})", ""]
     return "\n".join(lines)
 
 

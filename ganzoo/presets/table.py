@@ -1,8 +1,9 @@
 """Tables of the shipped presets, generated from the registry.
 
-`python -m ganzoo.presets.table` prints the README's table;
-`python -m ganzoo.presets.table losses` the loss-family comparison in
-`docs/loss_families.md`. Tests keep both copies current.
+`python -m ganzoo.presets.table` prints the README's table of shipped
+presets, `... table published` the README's table of the authors' published
+generators, `... table losses` the loss-family comparison in
+`docs/loss_families.md`. Tests keep every copy current.
 """
 
 import json
@@ -46,13 +47,49 @@ def quality_summary(metrics):
             f"precision {format_figure(metrics['precision'])}, "
             f"recall {format_figure(metrics['recall'])}"
         )
+    parts += _translation_summary(metrics)
     return "; ".join(parts) or "-"
+
+
+def _translation_summary(metrics):
+    """Headline figures of the image-to-image presets."""
+    parts = []
+    if "digit_accuracy" in metrics:
+        parts.append(
+            f"digits read correctly in {format_figure(metrics['digit_accuracy'])} "
+            "of translations (in "
+            f"{format_figure(metrics['edges_input_digit_accuracy'])} of inputs)"
+        )
+    if "b_to_a_digit_accuracy" in metrics:
+        parts.append(
+            "digits read correctly in "
+            f"{format_figure(metrics['b_to_a_digit_accuracy'])} of B->A "
+            "translations (in "
+            f"{format_figure(metrics['textured_input_digit_accuracy'])} of inputs)"
+        )
+    if "cycle_l1_a" in metrics:
+        parts.append(
+            f"cycle L1 {format_figure(metrics['cycle_l1_a'])} (A), "
+            f"{format_figure(metrics['cycle_l1_b'])} (B)"
+        )
+    if "test_psnr" in metrics:
+        text = (
+            f"L1 {format_figure(metrics['test_l1'])}, "
+            f"PSNR {format_figure(metrics['test_psnr'])} dB"
+        )
+        if "grey_input_psnr" in metrics:
+            text += (
+                f" (grey input: L1 {format_figure(metrics['grey_input_l1'])}, "
+                f"PSNR {format_figure(metrics['grey_input_psnr'])} dB)"
+            )
+        parts.append(text)
+    return parts
 
 
 def markdown_table():
     """The README's table of the shipped presets and their figures."""
     lines = [
-        "| Preset | Class | Parameters | Quality (held-out digits) |",
+        "| Preset | Class | Parameters | Quality (held-out data) |",
         "| --- | --- | --- | --- |",
     ]
     for row in list_presets():
@@ -119,8 +156,27 @@ def loss_comparison_table(names=LOSS_FAMILY_PRESETS):
     return "\n".join(lines)
 
 
+def published_table():
+    """Markdown table of the presets made from the authors' published weights."""
+    lines = [
+        "| Preset | Class | What it does | Published file |",
+        "| --- | --- | --- | --- |",
+    ]
+    for row in list_presets():
+        if row.get("downloads_on_first_use"):
+            file_name = row["source"].rsplit("/", 1)[-1]
+            lines.append(
+                f"| `{row['name']}` | `{row['class_name']}` | "
+                f"{row['description']} | [{file_name}]({row['source']}) |"
+            )
+    return "\n".join(lines)
+
+
+TABLES = {
+    "presets": markdown_table,
+    "losses": loss_comparison_table,
+    "published": published_table,
+}
+
 if __name__ == "__main__":
-    if sys.argv[1:] == ["losses"]:
-        print(loss_comparison_table())
-    else:
-        print(markdown_table())
+    print(TABLES[sys.argv[1] if sys.argv[1:] else "presets"]())

@@ -4,5 +4,6 @@ from ganzoo.models.cyclegan.schedules import ConstantThenLinearDecay
 
 __all__ = ["ConstantThenLinearDecay", "CycleGAN", "ImagePool"]
 
-# Registers the authors' published generators as presets.
+# Registers the shipped presets, then the authors' published generators.
+from ganzoo.models.cyclegan import presets  # noqa: E402, F401
 from ganzoo.models.cyclegan import reference_checkpoints  # noqa: E402, F401
