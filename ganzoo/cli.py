@@ -17,7 +17,7 @@ EXAMPLES = """examples:
   ganzoo sample dcgan_mnist --num-images 64 --seed 0 --out digits.png
   ganzoo evaluate dcgan_mnist --against real_pngs/ --save-stats real.npz
   ganzoo evaluate generated_pngs/ --against real.npz --metric fid
-  ganzoo translate pix2pix_grey_to_colour photos/ --out coloured/
+  ganzoo translate pix2pix_edges_to_digits outlines/ --out digits/
   ganzoo train cyclegan --a horses/ --b zebras/ --out my_cyclegan
 """
 

@@ -11,7 +11,7 @@ import sys
 import numpy as np
 
 TRANSLATE_EXAMPLES = """examples:
-  ganzoo translate pix2pix_grey_to_colour photo.png photos/ --out coloured/
+  ganzoo translate pix2pix_edges_to_digits outline.png outlines/ --out digits/
   ganzoo translate cyclegan_horse2zebra horses/ --out zebras/
   ganzoo translate my_cyclegan/ zebras/ --direction b_to_a --out horses/
 """

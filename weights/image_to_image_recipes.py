@@ -1,14 +1,8 @@
 """Image-to-image presets: `python weights/image_to_image_recipes.py NAME`.
 
-Both train on offline tasks built from images that ship with installed
-packages (`ganzoo.datasets.demo_task`, scikit-image needed) and are measured
-on the task's held-out split:
+Both train on offline tasks (`ganzoo.datasets.demo_task`; the textured
+digits need scikit-image) and are measured on the task's held-out split:
 
-- `pix2pix_grey_to_colour`: Pix2Pix colouring 32x32 greyscale crops of
-  scikit-image's photographs. Records L1 and PSNR of the colourised test
-  crops against their true colours (intensities in [0, 1]), beside the same
-  figures for the grey input copied to three channels (what no colouring
-  scores).
 - `pix2pix_edges_to_digits`: Pix2Pix filling the outlines of the
   `digits_to_edges` task back into digits (its B -> A). Records L1 and PSNR
   against the true held-out digits, and how often the
@@ -43,13 +37,6 @@ from recipe_tools import recipe_command  # noqa: E402
 from recipe_tools import write_preset  # noqa: E402
 
 RECIPES = {
-    "pix2pix_grey_to_colour": dict(
-        cls="Pix2Pix",
-        task="grey_to_colour",
-        init=dict(image_shape=(32, 32, 1), target_channels=3, filters=32, seed=0),
-        epochs=12,
-        batch_size=16,
-    ),
     "pix2pix_edges_to_digits": dict(
         cls="Pix2Pix",
         task="digits_to_edges",
@@ -83,23 +70,6 @@ def unit_l1_psnr(predicted, target):
     mse = np.square(predicted - target).mean(axis=axes)
     psnr = 10 * np.log10(1.0 / np.maximum(mse, 1e-10))
     return float(l1.mean()), float(psnr.mean())
-
-
-def pix2pix_metrics(model, task):
-    grey, colour = task.test
-    translated = model.translate(grey)
-    l1, psnr = unit_l1_psnr(translated, colour)
-    base_l1, base_psnr = unit_l1_psnr(np.repeat(grey, 3, axis=-1), colour)
-    return {
-        "test_l1": l1,
-        "test_psnr": psnr,
-        "grey_input_l1": base_l1,
-        "grey_input_psnr": base_psnr,
-        "num_test": int(len(grey)),
-        "protocol": "held-out crops (right 30% of each photograph); L1 and "
-        "PSNR per image on intensities in [0, 1], averaged; grey_input_*: "
-        "the grey input copied to three channels",
-    }
 
 
 def edges_metrics(model, task):
@@ -185,7 +155,6 @@ def main(argv=None):
         grid={"every": 2, "inputs": task.test[0][:16]},
     )
     metrics = {
-        "pix2pix_grey_to_colour": pix2pix_metrics,
         "pix2pix_edges_to_digits": edges_metrics,
         "cyclegan_plain_to_textured_digits": cyclegan_metrics,
     }[args.name](model, task)
