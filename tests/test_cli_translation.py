@@ -52,7 +52,9 @@ def test_translate_writes_one_png_per_input(cyclegan_preset, tmp_path, capsys):
     expected = model.translate(
         ganzoo.images.from_uint8(source[None]), direction="b_to_a"
     )
-    np.testing.assert_array_equal(written, ganzoo.images.to_uint8(expected[0]))
+    # Batched and single translations may round a level apart.
+    expected = ganzoo.images.to_uint8(expected[0]).astype(int)
+    np.testing.assert_allclose(written.astype(int), expected, rtol=0, atol=1)
 
 
 def test_translate_user_mistakes_exit_2(cyclegan_preset, tmp_path, capsys):

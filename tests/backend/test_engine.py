@@ -100,6 +100,10 @@ def run_three_players(backend_name):
     return run_in_backend(backend_name, _THREE_PLAYERS, root)
 
 
+@pytest.mark.skipif(
+    keras.backend.backend() != "tensorflow",
+    reason="runs all three backends in subprocesses: once, in the TF suite",
+)
 def test_three_optimizers_batchnorm_state_agree_across_backends():
     """Same weights, BatchNorm statistics and Adam slots on every backend."""
     results = {name: run_three_players(name) for name in BACKENDS}
