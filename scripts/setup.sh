@@ -14,6 +14,6 @@ if [ ! -f "$stamp" ] || [ "$root/pyproject.toml" -nt "$stamp" ]; then
   "$venv/bin/python" -m pip install -q "torch==2.13.0" 2>/dev/null \
     || "$venv/bin/python" -m pip install -q "torch==2.13.0" \
          --index-url https://download.pytorch.org/whl/cpu
-  "$venv/bin/python" -m pip install -q -e "$root[all,test]"
+  "$venv/bin/python" -m pip install -q -e "$root[all,test,docs]"
   touch "$stamp"
 fi

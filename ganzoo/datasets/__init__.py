@@ -4,6 +4,8 @@
 package. `"mnist"`, `"fashion_mnist"` and `"cifar10"` come from
 `keras.datasets` (downloaded on first use).
 
+`load_image_folder` reads a folder of your own images.
+
 For image-to-image translation: `PairedImages` (pix2pix) and
 `UnpairedImages` (CycleGAN) read image folders or arrays for `fit`;
 `load_cyclegan_dataset` and `load_pix2pix_dataset` fetch the authors'
@@ -21,6 +23,7 @@ from ganzoo.datasets.demo_tasks import demo_task_names
 from ganzoo.datasets.demo_tasks import digits_to_edges
 from ganzoo.datasets.demo_tasks import grey_to_colour
 from ganzoo.datasets.demo_tasks import plain_to_textured_digits
+from ganzoo.datasets.image_folders import load_image_folder
 from ganzoo.datasets.image_pairs import PairedImages
 from ganzoo.datasets.image_pairs import UnpairedImages
 from ganzoo.datasets.loaders import load
@@ -36,6 +39,7 @@ __all__ = [
     "digits_to_edges",
     "grey_to_colour",
     "load",
+    "load_image_folder",
     "load_cyclegan_dataset",
     "load_pix2pix_dataset",
     "names",

@@ -12,6 +12,7 @@ import numpy as np
 from PIL import Image
 from PIL import UnidentifiedImageError
 
+from ganzoo import validation
 from ganzoo.images import from_uint8
 
 IMAGE_EXTENSIONS = (
@@ -230,3 +231,53 @@ def check_channels(channels):
             f"channels={channels!r}"
         )
     return tuple(int(c) for c in pair)
+
+
+def load_image_folder(folder, image_size, channels=3):
+    """Reads the images of a folder as float32 images in [-1, 1], for `fit`.
+
+    Each image is centre-cropped to a square (the middle of its longer
+    side), resized to `image_size` squared (bicubic) and scaled to
+    [-1, 1]. Subfolders and hidden files are skipped; see `list_images`.
+    Everything is read into memory: for folders larger than memory, feed
+    `fit` a `tf.data` pipeline or a torch `DataLoader` instead.
+
+    Args:
+        folder: Path of a folder of image files.
+        image_size: Side of the square images returned.
+        channels: 1 (greyscale) or 3 (RGB); other modes are converted.
+
+    Returns:
+        A float32 NumPy array `(n, image_size, image_size, channels)`,
+        images in file-name order.
+
+    Raises:
+        ValueError: if `folder` holds no image, a file cannot be read, or
+            `channels` is not 1 or 3.
+        TypeError: if `image_size` is not a positive int.
+
+    Example:
+
+    ```python
+    images = ganzoo.datasets.load_image_folder("my_faces", image_size=64)
+    model = ganzoo.DCGAN(image_shape=images.shape[1:])
+    model.compile()
+    model.fit(images, batch_size=64, epochs=50)
+    ```
+    """
+    image_size = validation.check_positive_int(image_size, "image_size")
+    if channels not in _PIL_MODES or isinstance(channels, bool):
+        raise ValueError(
+            f"`channels` must be 1 (greyscale) or 3 (RGB). Received: "
+            f"channels={channels!r}"
+        )
+    paths = list_images(folder)
+    images = np.empty((len(paths), image_size, image_size, channels), "float32")
+    for i, path in enumerate(paths):
+        image = read_image(path, channels)
+        height, width = image.shape[:2]
+        side = min(height, width)
+        top, left = (height - side) // 2, (width - side) // 2
+        square = image[top : top + side, left : left + side]
+        images[i] = from_uint8(resize(square, image_size))
+    return images

@@ -263,8 +263,18 @@ class PairedImages(_TwoDomainImages):
             images_a: Float array `(n, height, width, channels)`.
             images_b: Float array `(n, height_b, width_b, channels_b)`.
             direction: `"a_to_b"` (inputs A, targets B) or `"b_to_a"`.
-            batch_size, preprocess, load_size, crop_size, flip, shuffle,
-                seed, drop_remainder, **kwargs: as for `PairedImages`.
+            batch_size: Pairs per batch.
+            preprocess: `"none"` (default), `"resize"` or
+                `"resize_and_crop"`, as for `PairedImages`.
+            load_size: Side after resizing, before the crop.
+            crop_size: Side of the crop (or after resizing, with `"resize"`).
+            flip: Whether to mirror left-right at random (default off).
+            shuffle: Whether each epoch visits the images in a new order.
+            seed: Optional int making the order, crops and flips
+                reproducible.
+            drop_remainder: Whether to drop a last batch smaller than
+                `batch_size`.
+            **kwargs: Options of `keras.utils.PyDataset` (`workers`, ...).
 
         Returns:
             A `PairedImages`.
@@ -428,8 +438,18 @@ class UnpairedImages(_TwoDomainImages):
         Args:
             images_a: Float array `(n_a, height, width, channels)`.
             images_b: Float array `(n_b, height_b, width_b, channels_b)`.
-            batch_size, preprocess, load_size, crop_size, flip, shuffle,
-                seed, drop_remainder, **kwargs: as for `UnpairedImages`.
+            batch_size: Images of each set per batch.
+            preprocess: `"none"` (default), `"resize"` or
+                `"resize_and_crop"`, as for `UnpairedImages`.
+            load_size: Side after resizing, before the crop.
+            crop_size: Side of the crop (or after resizing, with `"resize"`).
+            flip: Whether to mirror left-right at random (default off).
+            shuffle: Whether each epoch visits the images in a new order.
+            seed: Optional int making the order, crops and flips
+                reproducible.
+            drop_remainder: Whether to drop a last batch smaller than
+                `batch_size`.
+            **kwargs: Options of `keras.utils.PyDataset` (`workers`, ...).
 
         Returns:
             An `UnpairedImages`.

@@ -180,7 +180,10 @@ class InceptionFeatures:
         """Float64 mean and covariance of the pool features of `images`.
 
         Args:
-            images, num_images, seed, label: As for calling the extractor.
+            images: Images, a folder or a model, as for calling the extractor.
+            num_images: How many images to use, as for calling the extractor.
+            seed: Seed of a model's samples.
+            label: Name of the images in messages and the progress bar.
 
         Returns:
             A `FeatureStatistics` with the sample count.

@@ -86,13 +86,17 @@ def _translation_summary(metrics):
     return parts
 
 
-def markdown_table():
-    """The README's table of the shipped presets and their figures."""
+def markdown_table(family=None):
+    """The README's table of the shipped presets and their figures.
+
+    Args:
+        family: Optional class name: only that class's presets.
+    """
     lines = [
         "| Preset | Class | Parameters | Quality (held-out data) |",
         "| --- | --- | --- | --- |",
     ]
-    for row in list_presets():
+    for row in list_presets(family):
         if row["downloads_on_first_use"]:
             continue  # converted or downloaded presets have no figures here
         params = row.get("parameter_count")
@@ -156,13 +160,17 @@ def loss_comparison_table(names=LOSS_FAMILY_PRESETS):
     return "\n".join(lines)
 
 
-def published_table():
-    """Markdown table of the presets made from the authors' published weights."""
+def published_table(family=None):
+    """Markdown table of the presets made from the authors' published weights.
+
+    Args:
+        family: Optional class name: only that class's presets.
+    """
     lines = [
         "| Preset | Class | What it does | Published file |",
         "| --- | --- | --- | --- |",
     ]
-    for row in list_presets():
+    for row in list_presets(family):
         if row.get("downloads_on_first_use"):
             file_name = row["source"].rsplit("/", 1)[-1]
             lines.append(

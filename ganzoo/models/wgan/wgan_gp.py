@@ -76,7 +76,8 @@ class WGANGP(WGAN):
         """`E[(||grad f(x_hat)|| - 1)^2]` at `x_hat = real + alpha (fake - real)`.
 
         Args:
-            real, fake: Image batches of the same shape.
+            real: Real images.
+            fake: Generated images, the shape of `real`.
             alpha: Interpolation factors, shape `(batch, 1, 1, 1)`.
         """
         mixed = real + alpha * (fake - real)
