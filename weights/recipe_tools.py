@@ -18,8 +18,17 @@ MNIST_TRAIN = "mnist_5k train split (4,000 digits)"
 
 
 def recipe_command(script, argv=None):
-    """The command line that reproduces a run of `script`, for metadata."""
-    args = sys.argv[1:] if argv is None else argv
+    """The command line that reproduces a run of `script`, for metadata.
+
+    `--work-dir` is left out: it only says where this machine kept the
+    run's files.
+    """
+    args = list(sys.argv[1:] if argv is None else argv)
+    for i, arg in reversed(list(enumerate(args))):
+        if arg == "--work-dir":
+            del args[i : i + 2]
+        elif arg.startswith("--work-dir="):
+            del args[i]
     return (
         f"KERAS_BACKEND={keras.backend.backend()} python weights/{script} "
         + " ".join(args)
