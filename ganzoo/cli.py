@@ -1,7 +1,9 @@
 """The `ganzoo` command: presets, info, sample, evaluate, translate, train.
 
 Runs on the backend `KERAS_BACKEND` names. User mistakes (an unknown
-preset, a bad number) print one line and exit with status 2.
+preset, a bad number, a missing file, an unwritable output) print one line
+on stderr and exit with status 2; unexpected failures exit with status 1
+and a traceback.
 """
 
 import argparse
@@ -9,6 +11,7 @@ import json
 import os
 import sys
 
+from ganzoo import cli_checks
 from ganzoo import cli_translation
 
 EXAMPLES = """examples:
@@ -19,6 +22,42 @@ EXAMPLES = """examples:
   ganzoo evaluate generated_pngs/ --against real.npz --metric fid
   ganzoo translate pix2pix_edges_to_digits outlines/ --out digits/
   ganzoo train cyclegan --a horses/ --b zebras/ --out my_cyclegan
+
+`ganzoo COMMAND --help` describes each command, with examples.
+
+exit status:
+  0    success
+  1    unexpected failure (a traceback is printed)
+  2    user error: a bad argument, an unknown preset, a missing or unreadable
+       file, an output that cannot be written (one line on stderr)
+  130  interrupted (Ctrl-C)
+"""
+
+PRESETS_EXAMPLES = """examples:
+  ganzoo presets
+  ganzoo presets --family cyclegan
+  ganzoo presets --json > presets.json
+"""
+
+INFO_EXAMPLES = """examples:
+  ganzoo info dcgan_mnist
+  ganzoo info my_presets/dcgan/
+  ganzoo info hf://owner/repo
+"""
+
+SAMPLE_EXAMPLES = """examples:
+  ganzoo sample dcgan_mnist --out digits.png
+  ganzoo sample cdcgan_mnist --num-images 100 --seed 3 --out grid.png
+  ganzoo sample my_presets/dcgan/ --num-images 16 --out small.jpg
+"""
+
+EVALUATE_EXAMPLES = """examples:
+  # FID of 10,000 samples against a folder of real images; keep its statistics
+  ganzoo evaluate dcgan_mnist --against real_pngs/ --save-stats real.npz
+  # FID of a folder of generated images against the saved statistics
+  ganzoo evaluate generated_pngs/ --against real.npz
+  ganzoo evaluate dcgan_mnist --against real_pngs/ --metric kid --num-images 2000
+  ganzoo evaluate generated_pngs/ --metric is --json
 """
 
 DEFAULT_GENERATED = 10000
@@ -28,6 +67,12 @@ def cmd_presets(args):
     import ganzoo
 
     rows = ganzoo.list_presets(args.family)
+    if not rows:
+        classes = sorted({row["class_name"] for row in ganzoo.list_presets()})
+        raise ValueError(
+            f"--family {args.family!r}: no preset of that class. Classes with "
+            f"presets: {', '.join(classes)}."
+        )
     if args.json:
         print(json.dumps(rows, indent=2))
         return 0
@@ -54,21 +99,34 @@ def cmd_presets(args):
 
 def cmd_info(args):
     from ganzoo.presets.preset_io import CARD_FILE
+    from ganzoo.presets.preset_io import read_metadata
     from ganzoo.presets.resolve import resolve
 
     folder, _ = resolve(args.preset)
-    with open(os.path.join(folder, CARD_FILE)) as f:
-        print(f.read())
+    metadata = read_metadata(folder)  # a clear error for a non-preset folder
+    card = os.path.join(folder, CARD_FILE)
+    if os.path.isfile(card):
+        with open(card) as f:
+            print(f.read())
+    else:
+        print(json.dumps(metadata, indent=2))
     print(f"Folder: {folder}")
     return 0
 
 
 def cmd_sample(args):
+    cli_checks.image_file(args.out, "--out")
     import ganzoo
 
     model = ganzoo.from_preset(args.preset)
     if not hasattr(model, "generate"):
-        raise ValueError(f"Preset {args.preset!r} is not a generator.")
+        hint = ""
+        if hasattr(model, "translate"):
+            hint = "; use `ganzoo translate` for image-to-image presets"
+        raise ValueError(
+            f"Preset {args.preset!r} is a {type(model).__name__}, not a "
+            f"generator{hint}."
+        )
     images = model.generate(args.num_images, seed=args.seed)
     path = ganzoo.images.save_grid(images, args.out)
     print(f"Wrote {args.num_images} samples of {args.preset} to {path}")
@@ -81,6 +139,8 @@ def _evaluation_source(handle):
 
     if os.path.isdir(handle) and not os.path.isfile(os.path.join(handle, CONFIG_FILE)):
         return handle
+    if (os.sep in handle or handle.startswith(".")) and not os.path.exists(handle):
+        raise FileNotFoundError(f"No folder of images or preset at {handle!r}.")
     import ganzoo
 
     model = ganzoo.from_preset(handle)
@@ -92,6 +152,8 @@ def _evaluation_source(handle):
 def cmd_evaluate(args):
     from ganzoo.metrics import standard
 
+    if args.save_stats:
+        cli_checks.writable_file(args.save_stats, "--save-stats")
     source = _evaluation_source(args.source)
     num_images = args.num_images
     if num_images is None and not isinstance(source, str):
@@ -121,7 +183,18 @@ def cmd_evaluate(args):
     return 0
 
 
+def _add_parser(sub, name, help, description, epilog):
+    return sub.add_parser(
+        name,
+        help=help,
+        description=description,
+        epilog=epilog,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+
+
 def build_parser():
+    """The `ganzoo` argument parser, with every sub-command."""
     parser = argparse.ArgumentParser(
         prog="ganzoo",
         description="GAN presets on any Keras backend (KERAS_BACKEND).",
@@ -129,25 +202,52 @@ def build_parser():
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     sub = parser.add_subparsers(dest="command", required=True)
-    p = sub.add_parser("presets", help="list presets and their measured figures")
-    p.add_argument("--family", help="only this class, e.g. dcgan")
+    p = _add_parser(
+        sub,
+        "presets",
+        "list presets and their measured figures",
+        "Lists the registered presets with their class, parameter count and "
+        "the quality measured on held-out data.",
+        PRESETS_EXAMPLES,
+    )
+    p.add_argument("--family", help="only presets of this class, e.g. dcgan")
     p.add_argument("--json", action="store_true", help="print JSON")
     p.set_defaults(run=cmd_presets)
-    p = sub.add_parser("info", help="show a preset's model card")
+    p = _add_parser(
+        sub,
+        "info",
+        "show a preset's model card",
+        "Prints a preset's model card (training recipe, measured figures, "
+        "files) and the local folder it was loaded from.",
+        INFO_EXAMPLES,
+    )
     p.add_argument("preset", help="name, folder, or hf://owner/repo")
     p.set_defaults(run=cmd_info)
-    p = sub.add_parser("sample", help="write a PNG grid of samples")
+    p = _add_parser(
+        sub,
+        "sample",
+        "write a PNG grid of samples",
+        "Generates images with a generator preset and writes them as one "
+        "grid image. The same --seed gives the same images on every backend.",
+        SAMPLE_EXAMPLES,
+    )
     p.add_argument("preset", help="name, folder, or hf://owner/repo")
-    p.add_argument("--num-images", type=_positive, default=64)
-    p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--out", default="samples.png", help="PNG path")
+    p.add_argument(
+        "--num-images", type=cli_checks.positive, default=64, help="default 64"
+    )
+    p.add_argument("--seed", type=int, default=0, help="default 0")
+    p.add_argument(
+        "--out", default="samples.png", help="image path (default samples.png)"
+    )
     p.set_defaults(run=cmd_sample)
-    p = sub.add_parser(
+    p = _add_parser(
+        sub,
         "evaluate",
-        help="FID, IS or KID on the FID Inception network",
-        description="FID, Inception Score or KID of a preset's samples or a "
-        "folder of images, with the reference preprocessing. The Inception "
-        "weights are downloaded on first use.",
+        "FID, IS or KID on the FID Inception network",
+        "FID, Inception Score or KID of a preset's samples or a folder of "
+        "images, with the reference preprocessing. The Inception weights are "
+        "downloaded on first use.",
+        EVALUATE_EXAMPLES,
     )
     p.add_argument("source", help="preset name or folder, or a folder of images")
     p.add_argument(
@@ -156,11 +256,11 @@ def build_parser():
     p.add_argument("--metric", choices=("fid", "is", "kid"), default="fid")
     p.add_argument(
         "--num-images",
-        type=_positive,
+        type=cli_checks.positive,
         help=f"images to use (default: all of a folder, {DEFAULT_GENERATED} "
         "samples of a preset)",
     )
-    p.add_argument("--batch-size", type=_positive, default=50)
+    p.add_argument("--batch-size", type=cli_checks.positive, default=50)
     p.add_argument("--seed", type=int, default=0, help="seed of a preset's samples")
     p.add_argument(
         "--resize",
@@ -171,22 +271,36 @@ def build_parser():
     p.add_argument("--save-stats", help="write the reference's statistics (.npz)")
     p.add_argument("--json", action="store_true", help="print JSON")
     p.set_defaults(run=cmd_evaluate)
-    cli_translation.add_commands(sub, _positive)
+    cli_translation.add_commands(sub)
     return parser
 
 
-def _positive(text):
-    value = int(text)
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be >= 1, got {value}")
-    return value
-
-
 def main(argv=None):
+    """Runs the `ganzoo` command; returns its exit status.
+
+    Args:
+        argv: Arguments without the program name (default `sys.argv[1:]`).
+
+    Returns:
+        0 on success, 2 after a user mistake (printed as one line on
+        stderr). Bad arguments exit through `SystemExit(2)`, as argparse
+        does.
+
+    Example:
+        >>> main(["presets", "--family", "dcgan"])  # doctest: +SKIP
+        0
+    """
     args = build_parser().parse_args(argv)
     try:
         return args.run(args)
-    except (ValueError, TypeError, FileNotFoundError, OSError) as error:
+    except BrokenPipeError:
+        # The reader of stdout went away (`ganzoo presets | head`).
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
+    except KeyboardInterrupt:
+        print(f"ganzoo {args.command}: interrupted", file=sys.stderr)
+        return 130
+    except (ValueError, TypeError, OSError) as error:
         print(f"ganzoo {args.command}: error: {error}", file=sys.stderr)
         return 2
 

@@ -5,10 +5,16 @@ translations as PNG files; `train` trains one on folders of images and
 writes a preset. Both are registered by `ganzoo.cli.build_parser`.
 """
 
+import argparse
+import importlib.util
 import os
 import sys
 
 import numpy as np
+
+from ganzoo import cli_checks
+
+SAMPLE_INPUTS = 4  # training inputs whose translations --tensorboard shows
 
 TRANSLATE_EXAMPLES = """examples:
   ganzoo translate pix2pix_edges_to_digits outline.png outlines/ --out digits/
@@ -23,20 +29,28 @@ TRAIN_EXAMPLES = """examples:
   ganzoo train pix2pix --a edges/ --b photos/ --image-size 128 --out my_pix2pix
   # CycleGAN on two unpaired folders
   ganzoo train cyclegan --a horses/ --b zebras/ --epochs 200 --out my_cyclegan
+  # the same, watched in TensorBoard (losses, translations of training images)
+  ganzoo train cyclegan --a horses/ --b zebras/ --out my_cyclegan \
+      --tensorboard logs/horses   # then: tensorboard --logdir logs
 """
 
 
-def add_commands(sub, positive):
-    """Adds the `translate` and `train` sub-commands to `sub`."""
-    import argparse
+def add_commands(sub):
+    """Adds the `translate` and `train` sub-commands to `sub`.
 
+    Args:
+        sub: The sub-parsers action of the `ganzoo` parser
+            (`parser.add_subparsers(...)`).
+    """
+    positive = cli_checks.positive
     formatter = argparse.RawDescriptionHelpFormatter
     p = sub.add_parser(
         "translate",
         help="translate image files with a Pix2Pix or CycleGAN preset",
         description="Translates images (files or folders of them) with an "
         "image-to-image preset and writes PNG files of the preset's image "
-        "size, named after the inputs.",
+        "size, named after the inputs. Inputs of another size or number of "
+        "channels are resized (bicubic) and converted.",
         epilog=TRANSLATE_EXAMPLES,
         formatter_class=formatter,
     )
@@ -56,7 +70,8 @@ def add_commands(sub, positive):
         help="train Pix2Pix or CycleGAN on image folders and write a preset",
         description="Trains Pix2Pix (paired images) or CycleGAN (unpaired) "
         "with the papers' preprocessing (resize to --load-size, random crop "
-        "to --image-size, random flip) and writes a preset folder.",
+        "to --image-size, random flip) and writes a preset folder. Keras's "
+        "progress bar shows each epoch.",
         epilog=TRAIN_EXAMPLES,
         formatter_class=formatter,
     )
@@ -87,10 +102,19 @@ def add_commands(sub, positive):
         "--checkpoint-dir",
         help="resume from and back up to this folder (keras BackupAndRestore)",
     )
+    p.add_argument(
+        "--tensorboard",
+        metavar="LOG_DIR",
+        help="write the losses and translations of a few training images "
+        "after each epoch to this TensorBoard log folder (needs the "
+        "tensorboard package)",
+    )
     p.set_defaults(run=cmd_train)
 
 
 def cmd_translate(args):
+    paths = _image_paths(args.inputs)
+    cli_checks.writable_folder(args.out, "--out")
     import ganzoo
     from ganzoo.datasets import image_folders
 
@@ -108,7 +132,6 @@ def cmd_translate(args):
                 f"a {type(model).__name__}."
             )
         options["direction"] = args.direction
-    paths = _image_paths(args.inputs)
     height, width, channels = model.image_shape
     if args.direction == "b_to_a":
         channels = model.target_shape[-1]
@@ -176,6 +199,7 @@ def _fit_to(image, height, width):
 
 
 def cmd_train(args):
+    _check_train_paths(args)
     import keras
 
     import ganzoo
@@ -196,6 +220,13 @@ def cmd_train(args):
     callbacks = []
     if args.checkpoint_dir:
         callbacks.append(keras.callbacks.BackupAndRestore(args.checkpoint_dir))
+    if args.tensorboard:
+        board = keras.callbacks.TensorBoard(args.tensorboard)
+        # A batch is ((inputs, targets),); batches may hold one image each.
+        batches = range(min(len(data), SAMPLE_INPUTS))
+        inputs = np.concatenate([data[i][0][0] for i in batches])[:SAMPLE_INPUTS]
+        grid = ganzoo.SampleGrid(None, inputs=inputs, tensorboard=board)
+        callbacks += [board, grid]
     model.fit(data, epochs=args.epochs, callbacks=callbacks, verbose=1)
     command = "ganzoo " + " ".join(sys.argv[1:])
     folder = model.save_to_preset(
@@ -208,6 +239,34 @@ def cmd_train(args):
     )
     print(f"Wrote the preset {folder}")
     return 0
+
+
+def _check_train_paths(args):
+    """Fails before any work on a missing input or an unwritable output."""
+    from ganzoo.presets.preset_io import METADATA_FILE
+
+    for option, folder in (("--paired", args.paired), ("--a", args.a), ("--b", args.b)):
+        if folder:
+            cli_checks.existing_folder(folder, option)
+    cli_checks.writable_folder(args.out, "--out")
+    if (
+        os.path.isdir(args.out)
+        and os.listdir(args.out)
+        and not os.path.isfile(os.path.join(args.out, METADATA_FILE))
+    ):
+        raise ValueError(
+            f"--out {args.out!r} holds files and is not a ganzoo preset, which "
+            "the new preset would replace. Give a new folder."
+        )
+    if args.checkpoint_dir:
+        cli_checks.writable_folder(args.checkpoint_dir, "--checkpoint-dir")
+    if args.tensorboard:
+        cli_checks.writable_folder(args.tensorboard, "--tensorboard")
+        if importlib.util.find_spec("tensorboard") is None:
+            raise ValueError(
+                "--tensorboard needs the tensorboard package: "
+                "`pip install tensorboard`."
+            )
 
 
 def _training_data(args):

@@ -42,6 +42,69 @@ def test_user_errors_exit_2_with_one_line(capsys):
     assert exit_info.value.code == 2
 
 
+def _one_line_error(argv, capsys):
+    assert cli.main(argv) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and err[0].startswith(f"ganzoo {argv[0]}: error: "), err
+    return err[0]
+
+
+def _help(argv, capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        cli.main(argv + ["--help"])
+    assert exit_info.value.code == 0
+    return capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    "command", ["presets", "info", "sample", "evaluate", "translate", "train"]
+)
+def test_every_command_has_a_description_and_examples(command, capsys):
+    text = _help([command], capsys)
+    description = text.split("\n\n")[1]
+    assert not description.startswith(("positional", "options")), text
+    examples = text[text.index("examples:") :]
+    assert f"ganzoo {command} " in examples
+
+
+def test_top_level_help_documents_exit_status(capsys):
+    text = _help([], capsys)
+    status = text[text.index("exit status:") :]
+    for code, meaning in (("0", "success"), ("1", "unexpected"), ("2", "user error")):
+        assert f"  {code}" in status and meaning in status
+
+
+def test_sample_and_info_mistakes_exit_2_before_loading(tmp_path, capsys):
+    not_a_folder = tmp_path / "file.txt"
+    not_a_folder.write_text("x")
+    for out, message in (
+        (tmp_path / "grid.txt", "image extension"),
+        (not_a_folder / "grid.png", "is a file, not a folder"),
+        (tmp_path, "is a folder"),
+    ):
+        argv = ["sample", "gan_mnist", "--out", str(out)]
+        assert message in _one_line_error(argv, capsys)
+    assert "not a generator" in _one_line_error(
+        ["sample", "digit_classifier_mnist", "--out", str(tmp_path / "x.png")], capsys
+    )
+    assert "no metadata.json" in _one_line_error(["info", str(tmp_path)], capsys)
+    assert "No preset folder" in _one_line_error(
+        ["info", str(tmp_path / "nowhere")], capsys
+    )
+    assert "Classes with presets: " in _one_line_error(
+        ["presets", "--family", "nope"], capsys
+    )
+
+
+def test_interrupt_exits_130(monkeypatch, capsys):
+    def interrupted(args):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(cli, "cmd_presets", interrupted)
+    assert cli.main(["presets"]) == 130
+    assert capsys.readouterr().err.strip() == "ganzoo presets: interrupted"
+
+
 def _generated_block(path, marker):
     text = open(os.path.join(os.path.dirname(__file__), "..", path)).read()
     start = text.index(f"<!-- {marker}:start -->") + len(f"<!-- {marker}:start -->")

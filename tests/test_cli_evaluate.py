@@ -91,6 +91,13 @@ def test_user_mistakes_exit_2_before_any_network(tmp_path, capsys):
     assert "holds no image file" in _one_line_error(
         ["evaluate", str(empty), "--against", real], capsys
     )
+    assert "No folder of images or preset" in _one_line_error(
+        ["evaluate", missing, "--against", real], capsys
+    )
+    under_a_file = str(tmp_path / "s.npz" / "real.npz")
+    assert "--save-stats" in _one_line_error(
+        ["evaluate", real, "--against", real, "--save-stats", under_a_file], capsys
+    )
     for bad in (["--metric", "lpips"], ["--num-images", "0"], ["--resize", "x"]):
         with pytest.raises(SystemExit) as exit_info:
             cli.main(["evaluate", real, "--against", real, *bad])

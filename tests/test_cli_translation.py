@@ -1,9 +1,11 @@
 """`ganzoo translate` and `ganzoo train` on tiny models and image folders."""
 
+import glob
 import os
 
 import numpy as np
 import pytest
+import tensorflow as tf
 from PIL import Image
 
 import ganzoo
@@ -71,6 +73,11 @@ def test_translate_user_mistakes_exit_2(cyclegan_preset, tmp_path, capsys):
     assert "Closest" in _one_line_error(
         ["translate", "cyclegan_hors", images] + out, capsys
     )
+    not_a_folder = tmp_path / "file.txt"
+    not_a_folder.write_text("x")
+    assert "is a file, not a folder" in _one_line_error(
+        ["translate", preset, images, "--out", str(not_a_folder)], capsys
+    )
     pix2pix = ganzoo.Pix2Pix(image_shape=SHAPE, filters=4, seed=0)
     folder = pix2pix.save_to_preset(str(tmp_path / "pix2pix"))
     assert "--direction applies to CycleGAN" in _one_line_error(
@@ -94,14 +101,30 @@ def test_train_writes_a_preset_that_translates(family, tmp_path, capsys):
         "--num-blocks",
         "1",
     ]
+    if family == "cyclegan":
+        argv += ["--tensorboard", str(tmp_path / "logs")]
     assert main(argv) == 0
     assert "Wrote the preset" in capsys.readouterr().out
+    if family == "cyclegan":
+        assert _event_tags(tmp_path / "logs" / "samples") == {"samples"}
+        assert {"epoch_g_loss", "epoch_d_a_loss"} <= _event_tags(
+            tmp_path / "logs" / "train"
+        )
     model = ganzoo.from_preset(out)
     assert (
         type(model).__name__ == {"pix2pix": "Pix2Pix", "cyclegan": "CycleGAN"}[family]
     )
     assert model.image_shape == SHAPE
     assert model.translate(fake_images(1, SHAPE)).shape == (1,) + SHAPE
+
+
+def _event_tags(folder):
+    return {
+        value.tag
+        for path in glob.glob(os.path.join(folder, "events.out.tfevents.*"))
+        for event in tf.compat.v1.train.summary_iterator(path)
+        for value in event.summary.value
+    }
 
 
 def test_train_user_mistakes_exit_2(tmp_path, capsys):
@@ -120,5 +143,18 @@ def test_train_user_mistakes_exit_2(tmp_path, capsys):
     empty.mkdir()
     assert "holds no image file" in _one_line_error(
         ["train", "cyclegan", "--a", a, "--b", str(empty)] + out, capsys
+    )
+    assert "--a" in _one_line_error(
+        ["train", "cyclegan", "--a", str(tmp_path / "nowhere"), "--b", a] + out,
+        capsys,
+    )
+    busy = ["--out", str(tmp_path), "--image-size", "32"]
+    assert "is not a ganzoo preset" in _one_line_error(
+        ["train", "cyclegan", "--a", a, "--b", a] + busy, capsys
+    )
+    assert "--checkpoint-dir" in _one_line_error(
+        ["train", "cyclegan", "--a", a, "--b", a, "--checkpoint-dir", a + "/img0.png"]
+        + out,
+        capsys,
     )
     assert not os.path.exists(tmp_path / "p")
