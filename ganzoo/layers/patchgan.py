@@ -69,6 +69,15 @@ def build_patchgan_discriminator(
     filters = check_positive_int(filters, "filters")
     num_layers = check_positive_int(num_layers, "num_layers")
     check_normalization(norm)
+    for side in input_shape[:2]:
+        if side is not None and _logit_side(side, num_layers) < 1:
+            smallest = next(s for s in range(1, 4096) if _logit_side(s, num_layers))
+            raise ValueError(
+                f"A PatchGAN with num_layers={num_layers} (`discriminator_layers` "
+                f"of Pix2Pix and CycleGAN) needs images of at least "
+                f"{smallest}x{smallest} pixels; use larger images or fewer "
+                f"layers. Received: input_shape={input_shape}"
+            )
 
     def conv(x, units, layer_name, strides, use_bias):
         x = layers.ZeroPadding2D(1, name=f"{layer_name}_pad")(x)
@@ -92,6 +101,13 @@ def build_patchgan_discriminator(
         x = layers.LeakyReLU(0.2, name=f"conv{k}_relu")(x)
     logits = conv(x, 1, "logits", strides=1, use_bias=True)
     return keras.Model(images, logits, name=name)
+
+
+def _logit_side(side, num_layers):
+    """Side of the logit map for an input side (4x4 kernels, 1-pixel padding)."""
+    for _ in range(num_layers):
+        side = (side - 2) // 2 + 1
+    return max(side - 2, 0)
 
 
 def _check_input_shape(input_shape):

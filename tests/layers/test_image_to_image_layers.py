@@ -6,6 +6,7 @@ import keras
 import numpy as np
 import pytest
 
+import ganzoo
 from ganzoo.layers import ReflectionPadding2D
 from ganzoo.layers import build_patchgan_discriminator
 from ganzoo.layers import build_resnet_generator
@@ -287,3 +288,18 @@ import json, sys
 from tests.layers.test_image_to_image_layers import _outputs
 print(json.dumps(_outputs(sys.argv[1])))
 """
+
+
+@pytest.mark.parametrize("num_layers, smallest", [(3, 24), (2, 12), (1, 6)])
+def test_patchgan_refuses_images_too_small_for_one_patch(num_layers, smallest):
+    shape = (smallest, smallest, 6)
+    discriminator = build_patchgan_discriminator(
+        shape, filters=4, num_layers=num_layers
+    )
+    assert discriminator.output_shape == (None, 1, 1, 1)
+    with pytest.raises(ValueError, match=f"at least {smallest}x{smallest}"):
+        build_patchgan_discriminator(
+            (smallest - 1, smallest, 6), filters=4, num_layers=num_layers
+        )
+    with pytest.raises(ValueError, match="discriminator_layers"):
+        ganzoo.Pix2Pix(image_shape=(16, 16, 3), filters=4)
