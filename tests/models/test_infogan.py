@@ -61,6 +61,16 @@ class TestInfoGAN(GANTestCase):
         images = model.generate(4, seed=0, categorical=[2, 2, 0, 1])
         assert not np.allclose(images, model.generate(4, seed=0, categorical=0))
 
+    def test_shared_noise(self):
+        model = ganzoo.InfoGAN(**TINY)
+        noise = np.linspace(-1, 1, 8)
+        inputs = model.generator_inputs(3, seed=0, noise=noise)
+        np.testing.assert_allclose(inputs[:, :8], [noise] * 3, rtol=1e-6)
+        drawn = model.generator_inputs(3, seed=0)
+        np.testing.assert_array_equal(inputs[:, 8:], drawn[:, 8:])
+        images = model.generate(3, seed=0, categorical=1, continuous=0.0, noise=noise)
+        np.testing.assert_allclose(images[0], images[2], atol=1e-6)
+
     def test_info_losses_are_the_codes_negative_log_likelihoods(self):
         model = ganzoo.InfoGAN(**TINY)
         features = np.random.default_rng(0).normal(size=(5, 64)).astype("float32")
@@ -95,6 +105,7 @@ class TestInfoGAN(GANTestCase):
             ({"categorical": [0, 1]}, "one label per image"),
             ({"continuous": [0.1, 0.2, 0.3]}, "continuous"),
             ({"continuous": np.nan}, "finite"),
+            ({"noise": np.zeros(7)}, "noise.*8 values"),
         ],
     )
     def test_bad_codes(self, kwargs, match):

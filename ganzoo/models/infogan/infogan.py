@@ -234,12 +234,12 @@ class InfoGAN(BaseGAN):
     # Sampling --------------------------------------------------------------
 
     def generator_inputs(
-        self, num_images, seed=None, categorical=None, continuous=None
+        self, num_images, seed=None, categorical=None, continuous=None, noise=None
     ):
         """The generator's input, drawn on the host (identical on every backend).
 
         Noise, categorical and continuous codes are always drawn in that
-        order from `seed`; codes given replace the drawn ones, so with one
+        order from `seed`; values given replace the drawn ones, so with one
         seed, changing a code changes nothing else.
         """
         num_images = validation.check_positive_int(num_images, "num_images")
@@ -252,7 +252,11 @@ class InfoGAN(BaseGAN):
                 categorical, self.num_categories, num_images, arg="categorical"
             )
         if continuous is not None:
-            codes = self._check_continuous(continuous, num_images)
+            codes = self._check_values(
+                continuous, self.num_continuous, num_images, "continuous"
+            )
+        if noise is not None:
+            z = self._check_values(noise, self.latent_dim, num_images, "noise")
         one_hot = np.eye(self.num_categories)[categories]
         return np.concatenate([z, one_hot, codes], axis=1).astype("float32")
 
@@ -260,7 +264,13 @@ class InfoGAN(BaseGAN):
         return self.generator_inputs(num_images, seed)
 
     def generate(
-        self, num_images, seed=None, batch_size=None, categorical=None, continuous=None
+        self,
+        num_images,
+        seed=None,
+        batch_size=None,
+        categorical=None,
+        continuous=None,
+        noise=None,
     ):
         """Generates images, optionally with chosen codes.
 
@@ -276,11 +286,14 @@ class InfoGAN(BaseGAN):
                 `(num_continuous,)` for every image, or `(num_images,
                 num_continuous)`. Training draws them from U(-1, 1); values
                 beyond that extrapolate.
+            noise: Optional latent noise: a vector `(latent_dim,)` for every
+                image (to see what the codes alone change), or
+                `(num_images, latent_dim)`.
 
         Returns:
             A float32 NumPy array `(num_images,) + image_shape` in [-1, 1].
         """
-        inputs = self.generator_inputs(num_images, seed, categorical, continuous)
+        inputs = self.generator_inputs(num_images, seed, categorical, continuous, noise)
         return self.run_generator(inputs, batch_size)
 
     def infer_codes(self, images, batch_size=None):
@@ -311,19 +324,19 @@ class InfoGAN(BaseGAN):
             "continuous": codes[:, self.num_categories :].astype("float32"),
         }
 
-    def _check_continuous(self, continuous, num_images):
-        expected = (num_images, self.num_continuous)
+    def _check_values(self, values, width, num_images, arg):
+        """Broadcasts a float, a `(width,)` vector or a `(num_images, width)` array."""
+        expected = (num_images, width)
         try:
-            codes = np.broadcast_to(np.asarray(continuous, dtype="float64"), expected)
+            array = np.broadcast_to(np.asarray(values, dtype="float64"), expected)
         except (TypeError, ValueError) as error:
             raise ValueError(
-                "`continuous` must be a float, a vector of "
-                f"{self.num_continuous} codes, or an array of shape {expected}. "
-                f"Received: {np.shape(continuous)}"
+                f"`{arg}` must be a float, a vector of {width} values, or an "
+                f"array of shape {expected}. Received: {np.shape(values)}"
             ) from error
-        if not np.all(np.isfinite(codes)):
-            raise ValueError("`continuous` must hold finite numbers.")
-        return codes
+        if not np.all(np.isfinite(array)):
+            raise ValueError(f"`{arg}` must hold finite numbers.")
+        return array
 
     def get_config(self):
         config = super().get_config()
