@@ -48,7 +48,7 @@ RECIPES = {
         # / 1e-4): with RMSprop the image generator had barely started after
         # 250 steps; the budget here is ~1,300 steps, not the seed's 10,000.
         adam=dict(learning_rate=2e-4, beta_1=0.5),
-        epochs=20,
+        epochs=40,
         batch_size=64,
     ),
 }
