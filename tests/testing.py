@@ -16,16 +16,30 @@ import numpy as np
 BACKENDS = ("jax", "tensorflow", "torch")
 # The backend each suite checks its saved files and results against. The
 # suite runs once per backend, so this cycle makes every backend both a
-# saver and a loader; GANZOO_TEST_ALL_PAIRS=1 checks all six directions.
+# saver and a loader; GANZOO_TEST_ALL=1 checks all six directions.
 _NEXT_BACKEND = {"jax": "tensorflow", "tensorflow": "torch", "torch": "jax"}
+
+
+def _test_all():
+    return os.environ.get("GANZOO_TEST_ALL") == "1"
 
 
 def other_backends():
     """The backends a cross-backend check of this suite runs on."""
     here = keras.backend.backend()
-    if os.environ.get("GANZOO_TEST_ALL_PAIRS") == "1":
+    if _test_all():
         return [b for b in BACKENDS if b != here]
     return [_NEXT_BACKEND[here]]
+
+
+def runs_on_this_backend(index):
+    """Whether this suite runs the `index`-th of checks shared out by backend.
+
+    For slow checks where one backend per full run (the suite runs once per
+    backend) is enough: check `i` runs on `BACKENDS[i % 3]` only, so every
+    check runs once per full run. GANZOO_TEST_ALL=1 runs all on every backend.
+    """
+    return _test_all() or BACKENDS[index % len(BACKENDS)] == keras.backend.backend()
 
 
 def snapshot(variables):
