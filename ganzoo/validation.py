@@ -35,6 +35,12 @@ def check_positive_int(value, arg):
     return int(value)
 
 
+def check_bool(value, arg):
+    if not isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"`{arg}` must be True or False. Received: {arg}={value!r}")
+    return bool(value)
+
+
 def check_images(images, image_shape, arg="images"):
     """Checks a batch of images against the model's `image_shape`.
 

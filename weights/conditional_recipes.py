@@ -55,8 +55,9 @@ CONDITIONAL_RECIPES = {
             latent_dim=100,
             filters=32,
             seed=0,
+            classify_fakes=False,
         ),
-        epochs=40,
+        epochs=60,
         batch_size=64,
     ),
 }

@@ -52,6 +52,23 @@ class TestACGAN(ConditionalGANTestCase):
             1e-5,
         )
 
+    def test_classify_fakes_false_leaves_fakes_out_of_the_class_loss(self):
+        model = ganzoo.ACGAN(**TINY, classify_fakes=False)
+        head = model.discriminator.get_layer("class_logits")
+        for weight in head.weights:
+            weight.assign(keras.ops.zeros(weight.shape))
+        batch = (fake_images(6, TINY["image_shape"]), fake_labels(6))
+        _, d_logs = model.discriminator_loss(batch)
+        d_class = float(keras.ops.convert_to_numpy(d_logs["d_class_loss"]))
+        np.testing.assert_allclose(d_class, math.log(10), 1e-5)
+        _, g_logs = model.generator_loss(batch)
+        g_class = float(keras.ops.convert_to_numpy(g_logs["g_class_loss"]))
+        np.testing.assert_allclose(g_class, math.log(10), 1e-5)
+        restored = ganzoo.ACGAN.from_config(model.get_config())
+        assert restored.classify_fakes is False
+        with pytest.raises(TypeError, match="classify_fakes"):
+            ganzoo.ACGAN(**TINY, classify_fakes="no")
+
     def test_classify(self):
         model = ganzoo.ACGAN(**dict(TINY, num_classes=4))
         images = fake_images(5, TINY["image_shape"])

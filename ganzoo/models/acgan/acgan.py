@@ -21,8 +21,8 @@ def class_loss(labels, class_logits):
 class ACGAN(ConditionalDCGAN):
     """Auxiliary classifier GAN: the discriminator also classifies.
 
-    The generator is the conditional DCGAN's (the one-hot label projected
-    to one extra channel of its seed map). The discriminator sees only the
+    The generator is the conditional DCGAN's (noise and one-hot label
+    projected together to its seed map). The discriminator sees only the
     image: DCGAN's strided `Conv2D` stages shared by two heads, one
     real/fake logit and `num_classes` class logits. As in the paper both
     players minimise the class cross-entropy: the discriminator minimises
@@ -37,6 +37,15 @@ class ACGAN(ConditionalDCGAN):
     class and adversarial losses weighted equally; labels of generated
     images drawn uniformly over the classes; the non-saturating loss and
     Adam(2e-4, beta_1=0.5) for both players, as the paper uses.
+
+    `classify_fakes=False` leaves generated images out of the
+    discriminator's class loss, so its classifier learns real images only.
+    With the paper's setting the classifier is also taught to read the
+    generator's drawings of a class as that class, whatever they look like,
+    which lets a class drift away from the real digits (in a long MNIST run
+    the requested 2s stopped looking like 2s); with real images only, the
+    generator's class loss asks for images a classifier of real data
+    recognises.
 
     Logs `d_loss` and `g_loss` (the adversarial parts) and `d_class_loss`
     and `g_class_loss` (the class parts); each player minimises the sum of
@@ -53,6 +62,9 @@ class ACGAN(ConditionalDCGAN):
         dropout: Dropout rate after each discriminator stage (0 disables).
         loss: Adversarial loss family, a name from `ganzoo.losses.names()`.
         seed: Optional int seeding the noise drawn during training.
+        classify_fakes: Whether the discriminator's class loss also covers
+            generated images with the labels they were made for (True, the
+            paper) or real images only (False).
         **kwargs: `ema_decay` and `diffaugment` (see `ganzoo.BaseGAN`), and
             what `keras.Model` takes.
 
@@ -73,6 +85,15 @@ class ACGAN(ConditionalDCGAN):
         Odena, Olah & Shlens, "Conditional Image Synthesis with Auxiliary
         Classifier GANs", ICML 2017.
     """
+
+    def __init__(self, *args, classify_fakes=True, **kwargs):
+        self.classify_fakes = validation.check_bool(classify_fakes, "classify_fakes")
+        super().__init__(*args, **kwargs)
+
+    def get_config(self):
+        config = super().get_config()
+        config.update(classify_fakes=self.classify_fakes)
+        return config
 
     def build_discriminator(self):
         return build_auxiliary_classifier_discriminator(
@@ -115,9 +136,9 @@ class ACGAN(ConditionalDCGAN):
             self.augment(ops.stop_gradient(fake)), training=True
         )
         adversarial = self.adversarial_loss.discriminator(real_logits, fake_logits)
-        classes = class_loss(labels, real_classes) + class_loss(
-            fake_labels, fake_classes
-        )
+        classes = class_loss(labels, real_classes)
+        if self.classify_fakes:
+            classes = classes + class_loss(fake_labels, fake_classes)
         return adversarial + classes, {"d_loss": adversarial, "d_class_loss": classes}
 
     def generator_loss(self, batch):
