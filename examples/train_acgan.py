@@ -1,6 +1,6 @@
 """Train an ACGAN on the bundled MNIST digits and their labels.
 
-    KERAS_BACKEND=jax python examples/train_acgan.py --epochs 60
+    KERAS_BACKEND=jax python examples/train_acgan.py --epochs 80
 
 Writes a grid per epoch, the model, and a grid with one row per requested digit;
 prints how often the discriminator's own classifier agrees with the labels.
@@ -17,7 +17,7 @@ import ganzoo
 
 
 def main(argv=None):
-    args = parse_args(__doc__, argv, epochs=60)
+    args = parse_args(__doc__, argv, epochs=80)
     out = out_folder(args, "acgan")
     images, labels = ganzoo.datasets.load("mnist_5k")
     size = {"latent_dim": 8, "filters": 8} if args.quick else {"filters": 32}

@@ -57,7 +57,7 @@ CONDITIONAL_RECIPES = {
             seed=0,
             classify_fakes=False,
         ),
-        epochs=60,
+        epochs=80,
         batch_size=64,
     ),
 }
