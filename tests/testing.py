@@ -5,6 +5,7 @@ TensorFlow. Each `run_*` method checks one contract of `BaseGAN` on the
 active backend.
 """
 
+import contextlib
 import json
 import os
 import subprocess
@@ -52,6 +53,17 @@ def changed(before, variables):
         for v in variables
         if not np.array_equal(before[id(v)], keras.ops.convert_to_numpy(v.value))
     ]
+
+
+@contextlib.contextmanager
+def dtype_policy(name):
+    """Sets Keras's global dtype policy for the block, then restores it."""
+    previous = keras.config.dtype_policy()
+    keras.config.set_dtype_policy(name)
+    try:
+        yield
+    finally:
+        keras.config.set_dtype_policy(previous)
 
 
 def fake_images(num_images, image_shape, seed=0):

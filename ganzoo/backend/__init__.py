@@ -52,9 +52,25 @@ def input_gradients(fn, x):
     return _engine.input_gradients(fn, keras.ops.convert_to_tensor(x))
 
 
+def replica_id():
+    """Index of the replica running this code under a distribution strategy.
+
+    A tensor inside a `tf.distribute` replica context with more than one
+    replica; the int 0 otherwise (one device, JAX's `keras.distribution`,
+    PyTorch).
+    """
+    return _engine.replica_id()
+
+
 def keep_state_on_error(model):
     """Context manager: a failed `fit()` leaves `model` usable."""
     return _engine.keep_state_on_error(model)
 
 
-__all__ = ["input_gradients", "keep_state_on_error", "run_step", "train_step"]
+__all__ = [
+    "input_gradients",
+    "keep_state_on_error",
+    "replica_id",
+    "run_step",
+    "train_step",
+]

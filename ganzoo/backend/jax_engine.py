@@ -50,11 +50,47 @@ def _update(phase, batch):
     values = [scope.get_current_value(v) for v in variables]
     (_, (logs, updates)), grads = jax.value_and_grad(loss_fn, has_aux=True)(values)
     scope.state_mapping.update(updates)
-    # Inside the scope, `apply` reads and writes the scope's values; unlike
-    # `stateless_apply` it accepts any subset of the variables the optimizer
-    # was built on, so one optimizer may serve several phases.
-    phase.optimizer.apply(grads, variables)
+    if isinstance(phase.optimizer, keras.optimizers.LossScaleOptimizer):
+        _apply_loss_scaled(phase, grads, variables)
+    else:
+        # Inside the scope, `apply` reads and writes the scope's values;
+        # unlike `stateless_apply` it accepts any subset of the variables the
+        # optimizer was built on, so one optimizer may serve several phases.
+        phase.optimizer.apply(grads, variables)
     return logs
+
+
+def _apply_loss_scaled(phase, grads, variables):
+    """Applies a `LossScaleOptimizer` through its `stateless_apply`.
+
+    Its `apply` chooses between updating and skipping the step with
+    `ops.cond` whose branches assign variables, which a JAX trace cannot
+    carry out of the branch; `stateless_apply` returns the values instead.
+    That needs the optimizer's whole variable list, so such an optimizer
+    must update exactly one phase's variables.
+    """
+    optimizer = phase.optimizer
+    built_on = optimizer.inner_optimizer._trainable_variables
+    if len(built_on) != len(variables) or any(
+        a is not b for a, b in zip(built_on, variables, strict=True)
+    ):
+        raise ValueError(
+            f"Under the 'mixed_float16' policy on JAX, phase '{phase.name}' "
+            "must have an optimizer of its own, built on exactly its "
+            "variables; share no optimizer between phases."
+        )
+    scope = _scope()
+    state = [scope.get_current_value(v) for v in optimizer.variables]
+    values = [scope.get_current_value(v) for v in variables]
+    new_values, new_state = optimizer.stateless_apply(state, grads, values)
+    for v, value in zip(variables, new_values, strict=True):
+        v.assign(value)
+    for v, value in zip(optimizer.variables, new_state, strict=True):
+        v.assign(value)
+
+
+def replica_id():
+    return 0  # no per-replica code: one device, or one global SPMD program
 
 
 def train_step(model, state, data):

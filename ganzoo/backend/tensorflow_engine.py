@@ -12,6 +12,13 @@ def _update(phase, batch):
     with tf.GradientTape() as tape:
         loss, logs = phase.loss(batch)
         scaled = phase.optimizer.scale_loss(loss)
+        # Under a tf.distribute strategy each replica's loss is the mean over
+        # its share of the batch and the optimizer sums the replicas'
+        # gradients; dividing by the number of replicas makes that sum the
+        # gradient of the mean over the whole batch (as Keras's losses do).
+        replicas = tf.distribute.get_strategy().num_replicas_in_sync
+        if replicas > 1:
+            scaled = scaled / tf.cast(replicas, scaled.dtype)
     grads = tape.gradient(scaled, variables)
     phase.optimizer.apply(grads, variables)
     return logs
@@ -20,6 +27,13 @@ def _update(phase, batch):
 def keep_state_on_error(model):
     # Variables keep their values when a step fails on this backend.
     return contextlib.nullcontext()
+
+
+def replica_id():
+    context = tf.distribute.get_replica_context()
+    if context is None or context.num_replicas_in_sync == 1:
+        return 0
+    return context.replica_id_in_sync_group
 
 
 def train_step(model, data):

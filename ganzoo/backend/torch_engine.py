@@ -27,6 +27,10 @@ def keep_state_on_error(model):
     return contextlib.nullcontext()
 
 
+def replica_id():
+    return 0  # no per-replica code: one device, or one global SPMD program
+
+
 def train_step(model, data):
     return run_step(model, data, _update)
 

@@ -3,6 +3,7 @@
 from ganzoo.layers.normalization import instance_normalization
 from ganzoo.layers.normalization import normalization
 from ganzoo.layers.patchgan import build_patchgan_discriminator
+from ganzoo.layers.precision import output_dtype
 from ganzoo.layers.reflection_padding import ReflectionPadding2D
 from ganzoo.layers.resnet_generator import build_resnet_generator
 from ganzoo.layers.spectral_norm import SpectralNorm
@@ -18,4 +19,5 @@ __all__ = [
     "build_unet_generator",
     "instance_normalization",
     "normalization",
+    "output_dtype",
 ]

@@ -7,6 +7,7 @@ from ganzoo.layers.normalization import check_normalization
 from ganzoo.layers.normalization import conv_bias
 from ganzoo.layers.normalization import normalization
 from ganzoo.layers.normalization import reference_initializer
+from ganzoo.layers.precision import output_dtype
 from ganzoo.validation import check_positive_int
 
 MAX_WIDTH_MULTIPLIER = 8
@@ -79,7 +80,7 @@ def build_patchgan_discriminator(
                 f"layers. Received: input_shape={input_shape}"
             )
 
-    def conv(x, units, layer_name, strides, use_bias):
+    def conv(x, units, layer_name, strides, use_bias, dtype=None):
         x = layers.ZeroPadding2D(1, name=f"{layer_name}_pad")(x)
         return layers.Conv2D(
             units,
@@ -88,6 +89,7 @@ def build_patchgan_discriminator(
             use_bias=use_bias,
             kernel_initializer=reference_initializer(),
             name=layer_name,
+            dtype=dtype,
         )(x)
 
     images = keras.Input(input_shape, name="images")
@@ -99,7 +101,7 @@ def build_patchgan_discriminator(
         x = conv(x, units, f"conv{k}", strides=strides, use_bias=conv_bias(norm))
         x = normalization(norm, f"conv{k}_norm")(x)
         x = layers.LeakyReLU(0.2, name=f"conv{k}_relu")(x)
-    logits = conv(x, 1, "logits", strides=1, use_bias=True)
+    logits = conv(x, 1, "logits", strides=1, use_bias=True, dtype=output_dtype())
     return keras.Model(images, logits, name=name)
 
 

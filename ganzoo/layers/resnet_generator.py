@@ -7,6 +7,7 @@ from ganzoo.layers.normalization import check_normalization
 from ganzoo.layers.normalization import conv_bias
 from ganzoo.layers.normalization import normalization
 from ganzoo.layers.normalization import reference_initializer
+from ganzoo.layers.precision import output_dtype
 from ganzoo.layers.reflection_padding import ReflectionPadding2D
 from ganzoo.validation import check_image_shape
 from ganzoo.validation import check_positive_int
@@ -145,5 +146,5 @@ def build_resnet_generator(
         x = layers.ReLU(name=f"up{i}_relu")(x)
     x = ReflectionPadding2D(3, name="head_pad")(x)
     x = conv(output_channels, 7, "head_conv", use_bias=True)(x)
-    outputs = layers.Activation("tanh", name="head_tanh")(x)
+    outputs = layers.Activation("tanh", name="head_tanh", dtype=output_dtype())(x)
     return keras.Model(images, outputs, name=name)

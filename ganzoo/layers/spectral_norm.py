@@ -38,6 +38,9 @@ class SpectralNorm(keras.layers.Wrapper):
     """
 
     def __init__(self, layer, power_iterations=1, epsilon=1e-12, **kwargs):
+        # The wrapper computes in the wrapped layer's dtype (float32 for an
+        # output layer under a mixed precision policy).
+        kwargs.setdefault("dtype", layer.dtype_policy)
         super().__init__(layer, **kwargs)
         if not isinstance(power_iterations, int) or power_iterations < 1:
             raise ValueError(
@@ -108,11 +111,15 @@ class SpectralNorm(keras.layers.Wrapper):
         if training:
             self.u.assign(ops.cast(u, self.u.dtype))
         outputs = self.layer(inputs)
+        # Under a mixed precision policy the wrapped layer may compute in half
+        # precision while sigma and the bias variable are float32.
+        sigma = ops.cast(sigma, outputs.dtype)
         bias = getattr(self.layer, "bias", None)
         if bias is None:
             return outputs / sigma
         # The wrapped layer is affine in its kernel: (x W + b) with W / sigma
         # equals (output - b) / sigma + b.
+        bias = ops.cast(bias, outputs.dtype)
         return (outputs - bias) / sigma + bias
 
     def compute_output_shape(self, input_shape):

@@ -8,6 +8,7 @@ from ganzoo.layers.normalization import conv_bias
 from ganzoo.layers.normalization import instance_normalization
 from ganzoo.layers.normalization import normalization
 from ganzoo.layers.normalization import reference_initializer
+from ganzoo.layers.precision import output_dtype
 from ganzoo.validation import check_image_shape
 from ganzoo.validation import check_positive_int
 
@@ -130,7 +131,7 @@ def build_unet_generator(
         x = layers.Concatenate(name=f"skip{k}")([skips[k], x])
     x = layers.ReLU(name="up1_relu")(x)
     x = conv(output_channels, "up1_conv", transpose=True, use_bias=True)(x)
-    outputs = layers.Activation("tanh", name="up1_tanh")(x)
+    outputs = layers.Activation("tanh", name="up1_tanh", dtype=output_dtype())(x)
     return keras.Model(images, outputs, name=name)
 
 
@@ -226,5 +227,6 @@ def build_seed_unet_generator(
         padding="same",
         activation="tanh",
         name="output_conv",
+        dtype=output_dtype(),
     )(x)
     return keras.Model(images, outputs, name=name)

@@ -2,6 +2,7 @@
 
 import dataclasses
 import functools
+import inspect
 import re
 
 import keras
@@ -10,6 +11,12 @@ import numpy as np
 from ganzoo import augment
 from ganzoo import backend
 from ganzoo import validation
+from ganzoo.models.full_batches import full_batches_or_none
+from ganzoo.models.optimizers import PlayersOptimizer
+from ganzoo.models.optimizers import resolve_optimizer
+from ganzoo.models.optimizers import unwrapped
+from ganzoo.models.optimizers import with_loss_scaling
+from ganzoo.models.seeds import ReplicaSeedGenerator
 from ganzoo.presets import PresetMixin
 
 
@@ -38,7 +45,9 @@ class BaseGAN(PresetMixin, keras.Model):
             `"color,translation,cutout"`: the same differentiable random
             augmentation is applied to real and generated images before the
             discriminator, in both players' updates. Off by default.
-        **kwargs: Passed on to `keras.Model` (e.g. `name`, `dtype`).
+        **kwargs: Passed on to `keras.Model`, e.g. `name`, or `dtype`: a
+            dtype policy such as `"mixed_bfloat16"` for the model's networks
+            (default: Keras's global policy, `keras.config.dtype_policy()`).
     """
 
     #: The keyword arguments of `compile`, one per optimizer the model owns.
@@ -46,6 +55,11 @@ class BaseGAN(PresetMixin, keras.Model):
 
     #: The networks whose weights `ema_decay` averages.
     averaged_networks = ("generator",)
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if "__init__" in cls.__dict__:
+            cls.__init__ = _networks_follow_dtype(cls.__dict__["__init__"])
 
     def __init__(self, seed=None, ema_decay=None, diffaugment=None, **kwargs):
         super().__init__(**kwargs)
@@ -59,7 +73,7 @@ class BaseGAN(PresetMixin, keras.Model):
         self.seed = seed
         self.ema_decay = None if ema_decay is None else float(ema_decay)
         self.diffaugment = augment.parse_policy(diffaugment)
-        self.seed_generator = keras.random.SeedGenerator(seed, name="seed_generator")
+        self.seed_generator = ReplicaSeedGenerator(seed, name="seed_generator")
         self._log_trackers = {}
         self._compile_options = {}
 
@@ -204,7 +218,7 @@ class BaseGAN(PresetMixin, keras.Model):
                 f"{list(self.optimizer_names)}"
             )
         resolved = {
-            name: _resolve_optimizer(optimizers.get(name), name, self.default_optimizer)
+            name: resolve_optimizer(optimizers.get(name), name, self.default_optimizer)
             for name in self.optimizer_names
         }
         seen = {}
@@ -216,6 +230,14 @@ class BaseGAN(PresetMixin, keras.Model):
                     "Pass two optimizers."
                 )
             seen[id(optimizer)] = name
+        if self.dtype_policy.name == "mixed_float16":
+            # float16 gradients underflow without loss scaling: each player
+            # scales its own loss (the engine calls `scale_loss`) and skips
+            # updates whose gradients overflowed.
+            resolved = {
+                name: with_loss_scaling(optimizer)
+                for name, optimizer in resolved.items()
+            }
         for name, optimizer in resolved.items():
             setattr(self, name, optimizer)
 
@@ -237,11 +259,18 @@ class BaseGAN(PresetMixin, keras.Model):
         # One optimizer over all players, so that Keras's trainers (JAX's
         # state threading in particular), checkpoints and saving see the
         # state of every phase's optimizer.
-        first = resolved[self.optimizer_names[0]]
-        multi = keras.optimizers.MultiOptimizer(
-            keras.optimizers.OptimizerMap(first, routes)
+        first = unwrapped(resolved[self.optimizer_names[0]])
+        routes = {path: unwrapped(o) for path, o in routes.items()}
+        scalers = [
+            o
+            for o in resolved.values()
+            if isinstance(o, keras.optimizers.LossScaleOptimizer)
+        ]
+        multi = PlayersOptimizer(
+            keras.optimizers.OptimizerMap(first, routes), loss_scalers=scalers
         )
-        super().compile(optimizer=multi, **compile_kwargs)
+        # Loss scaling, where needed, is per player (above), not around `multi`.
+        super().compile(optimizer=multi, auto_scale_loss=False, **compile_kwargs)
         multi.build(self.trainable_variables)
 
         for phase in phases:
@@ -289,6 +318,14 @@ class BaseGAN(PresetMixin, keras.Model):
         a NumPy array or tensor, a `tf.data.Dataset`, a
         `keras.utils.PyDataset` or a torch `DataLoader` whose batches are
         tuples such as `(images,)` (e.g. over a `TensorDataset`).
+
+        Arrays are cut into batches of exactly `batch_size`: where it does
+        not divide the number of samples, the epoch's last batch is topped
+        up with the first samples of that epoch's order (see
+        `ganzoo.models.full_batches.FullBatches`), so the training step is
+        compiled once. Datasets are batched as they come: give them
+        `drop_remainder=True` (`tf.data`) or `drop_last=True` (torch) for
+        the same effect.
         """
         if not self.compiled:
             raise RuntimeError(
@@ -300,6 +337,9 @@ class BaseGAN(PresetMixin, keras.Model):
             raise empty
         if validation.is_array(x):
             self.check_arrays(x, y)
+        full_batches = full_batches_or_none(x, y, kwargs)
+        if full_batches is not None:
+            x, y = full_batches, None
         try:
             with backend.keep_state_on_error(self):
                 history = super().fit(x, y, **kwargs)
@@ -360,6 +400,31 @@ class BaseGAN(PresetMixin, keras.Model):
         return config
 
 
+def _networks_follow_dtype(init):
+    """Runs a model's `__init__` under the dtype policy its `dtype` names.
+
+    Layers take Keras's global policy when they are made; for the networks a
+    model builds in `__init__` to follow `dtype=` (given by the user or by a
+    saved model's config), the global policy is set to it meanwhile.
+    """
+
+    @functools.wraps(init)
+    def wrapped(self, *args, **kwargs):
+        dtype = kwargs.get("dtype")
+        if dtype is None:
+            return init(self, *args, **kwargs)
+        previous = keras.config.dtype_policy()
+        keras.config.set_dtype_policy(keras.dtype_policies.get(dtype))
+        try:
+            return init(self, *args, **kwargs)
+        finally:
+            keras.config.set_dtype_policy(previous)
+
+    # Keras reads the signature to record constructor arguments.
+    wrapped.__signature__ = inspect.signature(init)
+    return wrapped
+
+
 def _then(first, second):
     """A hook running `first` (if any), then `second`."""
     if first is None:
@@ -380,23 +445,3 @@ def _known_length(data):
         return len(data)
     except TypeError:  # generators, datasets of unknown cardinality
         return None
-
-
-def _resolve_optimizer(value, name, default):
-    if value is None:
-        return default(name)
-    if isinstance(value, keras.optimizers.Optimizer):
-        return value
-    if isinstance(value, (str, dict)):
-        try:
-            return keras.optimizers.get(value)
-        except ValueError as error:
-            raise ValueError(
-                f"Unknown optimizer for `{name}`. Expected a "
-                "keras.optimizers.Optimizer, the name of a Keras optimizer "
-                f"(e.g. 'adam') or its config dict. Received: {name}={value!r}"
-            ) from error
-    raise TypeError(
-        f"`{name}` must be a keras.optimizers.Optimizer, a name, a config "
-        f"dict or None. Received: {name}={value!r}"
-    )

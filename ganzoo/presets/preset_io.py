@@ -216,6 +216,10 @@ def load_preset_folder(folder, expected_class=None, overrides=None):
             f"{cls.__name__} presets take overrides of "
             f"{sorted(config['config'])}. Received unknown: {unknown}"
         )
+    if "dtype" not in overrides:
+        # The weights are float32 whatever policy trained them; the model
+        # computes under the current global policy unless `dtype=` is given.
+        config["config"].pop("dtype", None)
     config["config"].update(overrides)
     config.pop("build_config", None)
     model = keras.saving.deserialize_keras_object(config, safe_mode=True)

@@ -44,3 +44,16 @@ class TestDCGAN(GANTestCase):
     def test_bad_image_shape(self, image_shape):
         with pytest.raises(ValueError, match="image_shape"):
             ganzoo.DCGAN(image_shape=image_shape)
+
+    @pytest.mark.parametrize(
+        "arg, value, error",
+        [
+            ("filters", 0, ValueError),
+            ("filters", 8.0, TypeError),
+            ("kernel_size", -1, ValueError),
+            ("dropout", 1.0, ValueError),
+        ],
+    )
+    def test_bad_network_arguments(self, arg, value, error):
+        with pytest.raises(error, match=arg):
+            ganzoo.DCGAN(**{arg: value})

@@ -3,6 +3,7 @@
 import keras
 from keras import layers
 
+from ganzoo.layers.precision import output_dtype
 from ganzoo.models.cgan.networks import dcgan_features
 from ganzoo.models.dcgan.networks import num_upsamplings
 
@@ -19,6 +20,8 @@ def build_auxiliary_classifier_discriminator(
     images = keras.Input(image_shape, name="images")
     stages = num_upsamplings(min(image_shape[:2]))
     x = dcgan_features(images, filters, kernel_size, dropout, stages)
-    logits = layers.Dense(1, name="logit")(x)
-    class_logits = layers.Dense(num_classes, name="class_logits")(x)
+    logits = layers.Dense(1, name="logit", dtype=output_dtype())(x)
+    class_logits = layers.Dense(num_classes, name="class_logits", dtype=output_dtype())(
+        x
+    )
     return keras.Model(images, [logits, class_logits], name="discriminator")

@@ -11,6 +11,7 @@ import math
 import keras
 from keras import layers
 
+from ganzoo.layers.precision import output_dtype
 from ganzoo.models.dcgan.networks import num_upsamplings
 
 
@@ -35,8 +36,9 @@ def build_conditional_mlp_generator(
         activation="tanh",
         kernel_initializer="he_uniform",
         name="to_pixels",
+        dtype=output_dtype(),
     )(x)
-    images = layers.Reshape(image_shape, name="to_image")(x)
+    images = layers.Reshape(image_shape, name="to_image", dtype=output_dtype())(x)
     return keras.Model([z, onehot], images, name="generator")
 
 
@@ -49,7 +51,9 @@ def build_conditional_mlp_discriminator(image_shape, num_classes, units=(512, 25
     for i, width in enumerate(units):
         x = layers.Dense(width, kernel_initializer="he_uniform", name=f"dense_{i}")(x)
         x = layers.LeakyReLU(0.2, name=f"leaky_relu_{i}")(x)
-    logits = layers.Dense(1, kernel_initializer="he_uniform", name="logit")(x)
+    logits = layers.Dense(
+        1, kernel_initializer="he_uniform", name="logit", dtype=output_dtype()
+    )(x)
     return keras.Model([images, onehot], logits, name="discriminator")
 
 
@@ -95,5 +99,5 @@ def build_conditional_dcgan_discriminator(
         if dropout:
             x = layers.Dropout(dropout, name=f"down_{i}_dropout")(x)
     x = layers.Flatten(name="flatten")(x)
-    logits = layers.Dense(1, name="logit")(x)
+    logits = layers.Dense(1, name="logit", dtype=output_dtype())(x)
     return keras.Model([images, onehot], logits, name="discriminator")

@@ -4,6 +4,7 @@ import keras
 from keras import ops
 
 from ganzoo import validation
+from ganzoo.models.seeds import ReplicaSeedGenerator
 
 
 @keras.saving.register_keras_serializable(package="ganzoo")
@@ -66,7 +67,7 @@ class ImagePool(keras.layers.Layer):
         self.pool_size = pool_size
         self.image_shape = validation.check_image_shape(image_shape)
         self.seed = seed
-        self.seed_generator = keras.random.SeedGenerator(seed, name="seed_generator")
+        self.seed_generator = ReplicaSeedGenerator(seed, name="seed_generator")
         self.images = self.add_weight(
             shape=(pool_size,) + self.image_shape,
             initializer="zeros",

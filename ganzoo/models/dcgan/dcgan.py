@@ -2,6 +2,7 @@
 
 import keras
 
+from ganzoo import validation
 from ganzoo.models.dcgan.networks import build_dcgan_discriminator
 from ganzoo.models.dcgan.networks import build_dcgan_generator
 from ganzoo.models.gan.gan import GAN
@@ -63,8 +64,8 @@ class DCGAN(GAN):
         seed=None,
         **kwargs,
     ):
-        self.filters = filters
-        self.kernel_size = kernel_size
+        self.filters = validation.check_positive_int(filters, "filters")
+        self.kernel_size = validation.check_positive_int(kernel_size, "kernel_size")
         if not 0 <= dropout < 1:
             raise ValueError(
                 f"`dropout` must be in [0, 1). Received: dropout={dropout!r}"

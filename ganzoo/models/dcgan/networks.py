@@ -4,6 +4,7 @@ import keras
 from keras import layers
 
 from ganzoo.layers import SpectralNorm
+from ganzoo.layers.precision import output_dtype
 
 
 def num_upsamplings(side):
@@ -61,6 +62,7 @@ def build_dcgan_generator(
         padding="same",
         activation="tanh",
         name="to_image",
+        dtype=output_dtype(),
     )(x)
     return keras.Model(inputs, images, name="generator")
 
@@ -96,5 +98,6 @@ def build_dcgan_discriminator(
         if dropout:
             x = layers.Dropout(dropout, name=f"down_{i}_dropout")(x)
     x = layers.Flatten(name="flatten")(x)
-    logits = weight_layer(layers.Dense(1, use_bias=logit_bias, name="logit"))(x)
+    logit = layers.Dense(1, use_bias=logit_bias, name="logit", dtype=output_dtype())
+    logits = weight_layer(logit)(x)
     return keras.Model(images, logits, name="discriminator")

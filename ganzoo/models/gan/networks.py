@@ -5,6 +5,8 @@ import math
 import keras
 from keras import layers
 
+from ganzoo.layers.precision import output_dtype
+
 
 def build_mlp_generator(image_shape, latent_dim, units=(128, 256, 512, 1024)):
     """Dense layers with LeakyReLU(0.2), BatchNorm after all but the first.
@@ -25,8 +27,9 @@ def build_mlp_generator(image_shape, latent_dim, units=(128, 256, 512, 1024)):
         activation="tanh",
         kernel_initializer="he_uniform",
         name="to_pixels",
+        dtype=output_dtype(),
     )(x)
-    images = layers.Reshape(image_shape, name="to_image")(x)
+    images = layers.Reshape(image_shape, name="to_image", dtype=output_dtype())(x)
     return keras.Model(z, images, name="generator")
 
 
@@ -37,5 +40,7 @@ def build_mlp_discriminator(image_shape, units=(512, 256)):
     for i, width in enumerate(units):
         x = layers.Dense(width, kernel_initializer="he_uniform", name=f"dense_{i}")(x)
         x = layers.LeakyReLU(0.2, name=f"leaky_relu_{i}")(x)
-    logits = layers.Dense(1, kernel_initializer="he_uniform", name="logit")(x)
+    logits = layers.Dense(
+        1, kernel_initializer="he_uniform", name="logit", dtype=output_dtype()
+    )(x)
     return keras.Model(images, logits, name="discriminator")

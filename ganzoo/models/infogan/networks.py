@@ -8,6 +8,7 @@ heads: one logit (D) and the codes' parameters (Q).
 import keras
 from keras import layers
 
+from ganzoo.layers.precision import output_dtype
 from ganzoo.models.dcgan.networks import num_upsamplings
 
 
@@ -38,7 +39,7 @@ def build_infogan_trunk(image_shape, filters=64, kernel_size=4):
 def build_infogan_d_head(num_features):
     """The discriminator's head: one real-vs-fake logit."""
     features = keras.Input((num_features,), name="features")
-    logit = layers.Dense(1, name="logit")(features)
+    logit = layers.Dense(1, name="logit", dtype=output_dtype())(features)
     return keras.Model(features, logit, name="d_head")
 
 
@@ -53,5 +54,7 @@ def build_infogan_q_head(num_features, num_categories, num_continuous, filters=6
     x = layers.Dense(2 * filters, use_bias=False, name="hidden")(features)
     x = layers.BatchNormalization(name="hidden_bn")(x)
     x = layers.LeakyReLU(0.2, name="hidden_relu")(x)
-    codes = layers.Dense(num_categories + num_continuous, name="codes")(x)
+    codes = layers.Dense(
+        num_categories + num_continuous, name="codes", dtype=output_dtype()
+    )(x)
     return keras.Model(features, codes, name="q_head")

@@ -6,6 +6,7 @@ The generator is DCGAN's (`ganzoo.models.dcgan.networks`).
 import keras
 from keras import layers
 
+from ganzoo.layers.precision import output_dtype
 from ganzoo.models.dcgan.networks import num_upsamplings
 
 
@@ -33,5 +34,7 @@ def build_sgan_discriminator(
         if dropout:
             x = layers.Dropout(dropout, name=f"down_{i}_dropout")(x)
     features = layers.Flatten(name="features")(x)
-    logits = layers.Dense(num_classes, name="class_logits")(features)
+    logits = layers.Dense(num_classes, name="class_logits", dtype=output_dtype())(
+        features
+    )
     return keras.Model(images, [logits, features], name="discriminator")

@@ -13,6 +13,8 @@ Two stacks share one feature space of `feature_dim` units:
 import keras
 from keras import layers
 
+from ganzoo.layers.precision import output_dtype
+
 
 def build_encoder0(image_shape, feature_dim=256, filters=64):
     """Image to feature: two 3x3 Conv2D (ReLU) + max-pool stages, Dense ReLU."""
@@ -24,14 +26,18 @@ def build_encoder0(image_shape, feature_dim=256, filters=64):
         )(x)
         x = layers.MaxPooling2D(name=f"pool_{i}")(x)
     x = layers.Flatten(name="flatten")(x)
-    features = layers.Dense(feature_dim, activation="relu", name="feature")(x)
+    features = layers.Dense(
+        feature_dim, activation="relu", name="feature", dtype=output_dtype()
+    )(x)
     return keras.Model(images, features, name="encoder0")
 
 
 def build_encoder1(feature_dim, num_classes):
     """Feature to class logits: one Dense layer (a softmax classifier)."""
     features = keras.Input((feature_dim,), name="features")
-    logits = layers.Dense(num_classes, name="class_logits")(features)
+    logits = layers.Dense(num_classes, name="class_logits", dtype=output_dtype())(
+        features
+    )
     return keras.Model(features, logits, name="encoder1")
 
 
@@ -46,7 +52,9 @@ def build_generator1(num_classes, z1_dim, feature_dim=256, units=512):
     for i in range(2):
         x = layers.Dense(units, activation="relu", name=f"dense_{i}")(x)
         x = layers.BatchNormalization(name=f"dense_{i}_bn")(x)
-    features = layers.Dense(feature_dim, activation="relu", name="feature")(x)
+    features = layers.Dense(
+        feature_dim, activation="relu", name="feature", dtype=output_dtype()
+    )(x)
     return keras.Model([labels, z1], features, name="generator1")
 
 
@@ -71,7 +79,7 @@ def build_generator0(image_shape, feature_dim, z0_dim, filters=32, kernel_size=5
         x = layers.Conv2DTranspose(
             stage_filters, kernel_size, strides=strides, padding="same", name=f"up_{i}"
         )(x)
-    images = layers.Activation("tanh", name="to_image")(x)
+    images = layers.Activation("tanh", name="to_image", dtype=output_dtype())(x)
     return keras.Model([features, z0], images, name="generator0")
 
 
@@ -94,8 +102,10 @@ def build_discriminator0(image_shape, z0_dim, filters=32, kernel_size=5):
         )(x)
         x = layers.LeakyReLU(0.2, name=f"down_{i}_relu")(x)
     x = layers.Flatten(name="flatten")(x)
-    logits = layers.Dense(1, name="logit")(x)
-    z0 = layers.Dense(z0_dim, activation="tanh", name="z0_estimate")(x)
+    logits = layers.Dense(1, name="logit", dtype=output_dtype())(x)
+    z0 = layers.Dense(
+        z0_dim, activation="tanh", name="z0_estimate", dtype=output_dtype()
+    )(x)
     return keras.Model(images, [logits, z0], name="discriminator0")
 
 
@@ -108,6 +118,8 @@ def build_discriminator1(feature_dim, z1_dim, units=256):
     x = features
     for i in range(2):
         x = layers.Dense(units, activation="relu", name=f"dense_{i}")(x)
-    logits = layers.Dense(1, name="logit")(x)
-    z1 = layers.Dense(z1_dim, activation="tanh", name="z1_estimate")(x)
+    logits = layers.Dense(1, name="logit", dtype=output_dtype())(x)
+    z1 = layers.Dense(
+        z1_dim, activation="tanh", name="z1_estimate", dtype=output_dtype()
+    )(x)
     return keras.Model(features, [logits, z1], name="discriminator1")

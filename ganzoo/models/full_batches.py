@@ -1,0 +1,93 @@
+"""Arrays given to `fit` in batches of one size, so nothing recompiles."""
+
+import math
+
+import keras
+import numpy as np
+
+from ganzoo import validation
+
+# `fit` arguments that Keras applies to arrays and a PyDataset cannot take.
+_ARRAY_ONLY_ARGUMENTS = ("sample_weight", "class_weight", "validation_split")
+
+
+class FullBatches(keras.utils.PyDataset):
+    """Shuffled batches of `batch_size` samples from arrays, every one full.
+
+    Keras's own array batching ends each epoch with a shorter batch, and a
+    new batch shape makes JAX and TensorFlow compile the training step a
+    second time (minutes for a large model). Here the last batch of an
+    epoch is topped up with the first samples of the same epoch's order
+    instead, so every step has the same shape, an epoch still has
+    `ceil(num_samples / batch_size)` steps, and every sample is seen every
+    epoch. The order is drawn again after each epoch with NumPy's global
+    generator (`keras.utils.set_random_seed` seeds it).
+
+    Args:
+        x: An array, or a tuple or list of arrays, with samples along the
+            first axis.
+        y: `None` or likewise (e.g. labels).
+        batch_size: Samples per batch; less than the number of samples.
+        shuffle: Whether to draw a new order each epoch (else keep it).
+    """
+
+    def __init__(self, x, y, batch_size, shuffle=True):
+        super().__init__()
+        self.x = keras.tree.map_structure(_host, x)
+        self.y = None if y is None else keras.tree.map_structure(_host, y)
+        self.num_samples = keras.tree.flatten(self.x)[0].shape[0]
+        self.batch_size = batch_size
+        self.shuffle = shuffle
+        self.order = self._draw_order()
+
+    def _draw_order(self):
+        if self.shuffle:
+            return np.random.permutation(self.num_samples)
+        return np.arange(self.num_samples)
+
+    def __len__(self):
+        return math.ceil(self.num_samples / self.batch_size)
+
+    def __getitem__(self, index):
+        picked = self.order[index * self.batch_size : (index + 1) * self.batch_size]
+        if len(picked) < self.batch_size:
+            picked = np.concatenate(
+                [picked, self.order[: self.batch_size - len(picked)]]
+            )
+        x = keras.tree.map_structure(lambda a: a[picked], self.x)
+        if self.y is None:
+            return (x,)
+        return x, keras.tree.map_structure(lambda a: a[picked], self.y)
+
+    def on_epoch_end(self):
+        self.order = self._draw_order()
+
+
+def full_batches_or_none(x, y, fit_kwargs):
+    """A `FullBatches` for `fit(x, y, **fit_kwargs)` where Keras's would differ.
+
+    Returns `None` (leave the data to Keras) unless `x` and `y` are arrays
+    (or tuples of arrays) of one length that `batch_size` does not divide,
+    with more samples than one batch, and no argument that needs Keras's
+    array handling. Removes `batch_size` and `shuffle` from `fit_kwargs`
+    when it returns a dataset.
+    """
+    leaves = keras.tree.flatten(x) + ([] if y is None else keras.tree.flatten(y))
+    if not leaves or not all(validation.is_array(a) for a in leaves):
+        return None
+    if any(fit_kwargs.get(name) is not None for name in _ARRAY_ONLY_ARGUMENTS):
+        return None
+    lengths = {a.shape[0] for a in leaves}
+    batch_size = fit_kwargs.get("batch_size") or 32  # Keras's default
+    if len(lengths) != 1:
+        return None  # Keras reports the mismatch
+    (num_samples,) = lengths
+    if num_samples <= batch_size or num_samples % batch_size == 0:
+        return None
+    shuffle = fit_kwargs.pop("shuffle", True)
+    fit_kwargs.pop("batch_size", None)
+    return FullBatches(x, y, batch_size, shuffle=bool(shuffle))
+
+
+def _host(array):
+    return np.asarray(keras.ops.convert_to_numpy(array))
