@@ -1,11 +1,12 @@
 #!/usr/bin/env python
-"""DCGAN training throughput: `ganzoo.DCGAN.fit()` against a hand-written loop.
+"""DCGAN and WGAN-GP training throughput: `fit()` against a hand-written loop.
 
 Measures steady-state training steps per second (batch 64, 28x28x1 images,
 latent 100) of
 
-  (a) `ganzoo.DCGAN(image_shape=(28, 28, 1), latent_dim=100).fit()` after the
-      default `compile()` (`jit_compile="auto"`), on the backend that
+  (a) `ganzoo.DCGAN(image_shape=(28, 28, 1), latent_dim=100).fit()`, or
+      with `--model wgangp` `ganzoo.WGANGP(...)`, after the default
+      `compile()` (`jit_compile="auto"`), on the backend that
       `KERAS_BACKEND` names, and
   (b) the same networks and the same adversarial step written by hand in that
       backend's own idiom, without Keras:
@@ -15,126 +16,86 @@ latent 100) of
                     `jax.jit`, hand-written Adam;
         torch:      `torch.nn` modules, `torch.optim.Adam`, eager.
 
-One step, in both: discriminator update (softplus/BCE loss on real images and
+DCGAN, one step: discriminator update (softplus/BCE loss on real images and
 on stop-gradient fakes from fresh normal noise), then generator update
 (softplus(-D(G(z))) on fresh noise), each with Adam(2e-4, beta_1=0.5,
 beta_2=0.999, epsilon=1e-7). BatchNorm (momentum 0.99 in Keras terms,
 epsilon 1e-3) uses batch statistics and updates its moving statistics every
 time the generator runs (twice a step), dropout 0.3 in the discriminator.
 
+WGAN-GP, one step: 5 critic updates, each on the same real batch with fresh
+noise: `mean(f(fake)) - mean(f(real)) + 10 * mean((||grad f(x_hat)|| -
+1)^2)` on interpolates `x_hat = real + alpha (fake - real)`, `alpha ~ U(0,
+1)` per sample; the input gradient is differentiated again with respect to
+the critic's weights. Then one generator update, `-mean(f(G(z)))`. Adam(1e-4,
+beta_1=0.5, beta_2=0.9) for both. The critic is the discriminator without
+dropout and without the score's bias; the generator runs 6 times a step.
+
 Method, identical for (a) and (b): the data are `--steps * 64` images, drawn
 uniformly in [-1, 1], so one epoch is `--steps` (30) steps. Each side first
 runs `--warmup-steps` (10) untimed steps (tracing, compilation, allocator),
 then `--repeats` (3) timed epochs, alternating hand-written and fit() so
-that drift in the machine's load hits both alike. Each timed epoch shuffles, slices
-64-image batches from host memory, runs the steps and waits for the device
-to finish; for fit() it is one `model.fit(x, epochs=1, shuffle=True)` call,
-timed from `on_epoch_begin` to `on_epoch_end` (so fit()'s one-off set-up per
-call is not counted, but everything it does per epoch and per step is; no
-callback hooks the batches, so fit()'s asynchronous dispatch is undisturbed).
-Steps/s is `--steps / seconds`; the median of the repeats is reported, and
-the ratio is median(fit) / median(hand-written).
-
-On a shared machine, other processes make multi-threaded wall-clock figures
-meaningless; the script measures their share of the CPUs during every epoch
-(from /proc/stat), waits for quiet, re-runs disturbed epochs and flags rows
-it could not measure quietly. `--threads 1 --clock cpu` gives per-CPU-second
-figures that such load barely moves.
+that drift in the machine's load hits both alike (see `harness.py`). Each
+timed epoch shuffles, slices 64-image batches from host memory, runs the
+steps and waits for the device to finish; for fit() it is one
+`model.fit(x, epochs=1, shuffle=True)` call, timed from `on_epoch_begin` to
+`on_epoch_end` (so fit()'s one-off set-up per call is not counted, but
+everything it does per epoch and per step is).
 
 Usage (one backend per process):
 
     KERAS_BACKEND=jax .venv/bin/python bench/dcgan_throughput.py
-    bench/run_all.sh            # all three backends, one markdown table
+    KERAS_BACKEND=jax .venv/bin/python bench/dcgan_throughput.py --model wgangp
+    bench/run_all.sh dcgan      # all three backends, one markdown table
 """
 
 import argparse
-import json
 import os
-import platform
-import statistics
 import sys
-import time
 
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-# The repository's `ganzoo`, whether or not it is installed.
-sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-import numpy as np
+import harness  # noqa: E402  (also puts the repository on sys.path)
+import numpy as np  # noqa: E402
 
 BATCH = 64
 IMAGE_SHAPE = (28, 28, 1)
 LATENT = 100
-LR, BETA1, BETA2, ADAM_EPS = 2e-4, 0.5, 0.999, 1e-7  # keras.optimizers.Adam
 BN_MOMENTUM, BN_EPS = 0.99, 1e-3  # keras.layers.BatchNormalization
 DROPOUT = 0.3
 SLOPE = 0.2
+ADAM_EPS = 1e-7  # keras.optimizers.Adam
+
+
+class Settings:
+    """What differs between the two models (defaults: their papers')."""
+
+    def __init__(self, model):
+        self.model = model
+        self.wgangp = model == "wgangp"
+        self.lr, self.beta1, self.beta2 = (
+            (1e-4, 0.5, 0.9) if self.wgangp else (2e-4, 0.5, 0.999)
+        )
+        self.critic_steps = 5 if self.wgangp else 1
+        self.gp_weight = 10.0
+        self.dropout = 0.0 if self.wgangp else DROPOUT
+        self.logit_bias = not self.wgangp
+        self.discriminator_keys = DISCRIMINATOR_KEYS[: 5 if self.wgangp else 6]
+
+
+# The DCGAN values, for bench/profile_torch_fit.py.
+LR, BETA1, BETA2 = 2e-4, 0.5, 0.999
 
 
 def parse_args(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--steps", type=int, default=30, help="steps per timed epoch")
     parser.add_argument(
-        "--warmup-steps", type=int, default=10, help="untimed steps first"
+        "--model",
+        choices=("dcgan", "wgangp"),
+        default="dcgan",
+        help="ganzoo.DCGAN (default) or ganzoo.WGANGP",
     )
-    parser.add_argument("--repeats", type=int, default=3)
-    parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument(
-        "--only",
-        choices=("fit", "hand", "both"),
-        default="both",
-        help="measure only one side (for profiling)",
-    )
-    parser.add_argument(
-        "--row-file",
-        help="append this backend's markdown table row to this file",
-    )
-    parser.add_argument("--json", help="write the full result as JSON here")
-    parser.add_argument(
-        "--hand-no-xla",
-        action="store_true",
-        help="tensorflow: hand-written step with jit_compile=False (plain "
-        "tf.function graph) instead of XLA, for comparison",
-    )
-    parser.add_argument(
-        "--fit-jit-compile",
-        choices=("auto", "true", "false"),
-        default="auto",
-        help="jit_compile for model.compile() (default: 'auto', the default)",
-    )
-    parser.add_argument(
-        "--quiet-wait",
-        type=float,
-        default=10,
-        help="before each timed epoch, wait up to this many seconds for "
-        "other processes to leave the CPUs (< 5%% busy over 1 s)",
-    )
-    parser.add_argument(
-        "--max-foreign",
-        type=float,
-        default=0.10,
-        help="run an epoch again when other processes used more than this "
-        "share of the CPUs during it",
-    )
-    parser.add_argument("--retries", type=int, default=2)
-    parser.add_argument(
-        "--threads",
-        type=int,
-        default=0,
-        help="threads per framework (0: the framework's default); 1 with "
-        "--clock cpu gives figures that other processes barely disturb",
-    )
-    parser.add_argument(
-        "--clock",
-        choices=("wall", "cpu"),
-        default="wall",
-        help="steps/s over wall-clock time (default) or over the process's CPU time",
-    )
-    parser.add_argument(
-        "--deadline",
-        type=float,
-        default=120,
-        help="seconds after which contended epochs are no longer re-run",
-    )
+    harness.add_arguments(parser, steps=30, warmup_steps=10, deadline=120)
     return parser.parse_args(argv)
 
 
@@ -181,6 +142,7 @@ GENERATOR_KEYS = (
     "to_image",
     "to_image_b",
 )
+# The critic (WGAN-GP) has all but the last: no bias on its score.
 DISCRIMINATOR_KEYS = (
     "down0",
     "down0_b",
@@ -202,24 +164,26 @@ def bn_state_numpy():
 
 
 # --------------------------------------------------------------------------
-# Hand-written loops. Each `make_*` returns (run_epoch, params) where
-# run_epoch(batches_iterable) runs the steps and waits for the results, and
-# params = (trainable, non_trainable) element counts.
+# Hand-written loops. Each `make_*(seed, model)` returns (run_epoch, params,
+# extra) where run_epoch(batches_iterable) runs the steps, waits for the
+# results and returns the last step's [d_loss, g_loss], and params =
+# (trainable, non_trainable) element counts.
 # --------------------------------------------------------------------------
 
 
-def make_jax(seed):
+def make_jax(seed, model="dcgan"):
     import jax
     import jax.numpy as jnp
     from jax import lax
 
+    cfg = Settings(model)
     dn = ("NHWC", "HWIO", "NHWC")
     init = keras_init_numpy(np.random.default_rng(seed))
     # lax.conv_transpose (transpose_kernel=False) takes (h, w, in, out).
     init["up0"] = init["up0"].transpose(0, 1, 3, 2).copy()
     init["to_image"] = init["to_image"].transpose(0, 1, 3, 2).copy()
     g = {k: jnp.asarray(init[k]) for k in GENERATOR_KEYS}
-    d = {k: jnp.asarray(init[k]) for k in DISCRIMINATOR_KEYS}
+    d = {k: jnp.asarray(init[k]) for k in cfg.discriminator_keys}
     stats = {k: jnp.asarray(v) for k, v in bn_state_numpy().items()}
 
     def leaky(x):
@@ -254,8 +218,10 @@ def make_jax(seed):
         return jnp.tanh(x + p["to_image_b"]), new_s
 
     def dropout(key, x):
-        keep = jax.random.bernoulli(key, 1 - DROPOUT, x.shape)
-        return jnp.where(keep, x / (1 - DROPOUT), 0)
+        if not cfg.dropout:
+            return x
+        keep = jax.random.bernoulli(key, 1 - cfg.dropout, x.shape)
+        return jnp.where(keep, x / (1 - cfg.dropout), 0)
 
     def discriminator(p, x, key):
         k0, k1 = jax.random.split(key)
@@ -267,59 +233,65 @@ def make_jax(seed):
             x, p["down1"], (2, 2), "SAME", dimension_numbers=dn
         )
         x = dropout(k1, leaky(x + p["down1_b"]))
-        x = x.reshape(x.shape[0], -1)
-        return x @ p["logit"] + p["logit_b"]
+        x = x.reshape(x.shape[0], -1) @ p["logit"]
+        return x + p["logit_b"] if cfg.logit_bias else x
 
     def adam_init(p):
         zeros = jax.tree_util.tree_map(jnp.zeros_like, p)
-        return (zeros, jax.tree_util.tree_map(jnp.zeros_like, p))
+        return (zeros, jax.tree_util.tree_map(jnp.zeros_like, p), jnp.float32(0))
 
-    def adam(p, grads, state, t):
-        m, v = state
-        alpha = LR * jnp.sqrt(1 - BETA2**t) / (1 - BETA1**t)
-        m = jax.tree_util.tree_map(lambda m, g: m + (g - m) * (1 - BETA1), m, grads)
-        v = jax.tree_util.tree_map(lambda v, g: v + (g * g - v) * (1 - BETA2), v, grads)
+    def adam(p, grads, state):
+        m, v, t = state
+        t = t + 1
+        b1, b2 = cfg.beta1, cfg.beta2
+        alpha = cfg.lr * jnp.sqrt(1 - b2**t) / (1 - b1**t)
+        m = jax.tree_util.tree_map(lambda m, g: m + (g - m) * (1 - b1), m, grads)
+        v = jax.tree_util.tree_map(lambda v, g: v + (g * g - v) * (1 - b2), v, grads)
         p = jax.tree_util.tree_map(
             lambda p, m, v: p - m * alpha / (jnp.sqrt(v) + ADAM_EPS), p, m, v
         )
-        return p, (m, v)
+        return p, (m, v, t)
 
-    def softplus(x):
-        return jax.nn.softplus(x)
+    def d_loss_fn(d, real, fake, keys):
+        real_logits = discriminator(d, real, keys[0])
+        fake_logits = discriminator(d, fake, keys[1])
+        if not cfg.wgangp:
+            return jnp.mean(jax.nn.softplus(-real_logits)) + jnp.mean(
+                jax.nn.softplus(fake_logits)
+            )
+        alpha = jax.random.uniform(keys[2], (real.shape[0], 1, 1, 1))
+        mixed = real + alpha * (fake - real)
+        grads = jax.grad(lambda x: jnp.sum(discriminator(d, x, keys[3])))(mixed)
+        norms = jnp.sqrt(jnp.sum(jnp.square(grads), axis=(1, 2, 3)) + 1e-12)
+        penalty = jnp.mean(jnp.square(norms - 1.0))
+        return jnp.mean(fake_logits) - jnp.mean(real_logits) + cfg.gp_weight * penalty
 
     def step(state, real):
-        g, d, stats, g_opt, d_opt, t, key = state
-        key, kz_d, kd_real, kd_fake, kz_g, kd_g = jax.random.split(key, 6)
-        t = t + 1
-        # Discriminator phase.
-        z = jax.random.normal(kz_d, (real.shape[0], LATENT))
-        fake, stats = generator(g, stats, z)
-        fake = lax.stop_gradient(fake)
+        g, d, stats, g_opt, d_opt, key = state
+        for _ in range(cfg.critic_steps):
+            key, kz, *kd = jax.random.split(key, 6)
+            z = jax.random.normal(kz, (real.shape[0], LATENT))
+            fake, stats = generator(g, stats, z)
+            fake = lax.stop_gradient(fake)
+            d_loss, d_grads = jax.value_and_grad(d_loss_fn)(d, real, fake, kd)
+            d, d_opt = adam(d, d_grads, d_opt)
 
-        def d_loss_fn(d):
-            real_logits = discriminator(d, real, kd_real)
-            fake_logits = discriminator(d, fake, kd_fake)
-            return jnp.mean(softplus(-real_logits)) + jnp.mean(softplus(fake_logits))
-
-        d_loss, d_grads = jax.value_and_grad(d_loss_fn)(d)
-        d, d_opt = adam(d, d_grads, d_opt, t)
-
-        # Generator phase.
+        key, kz_g, kd_g = jax.random.split(key, 3)
         z = jax.random.normal(kz_g, (real.shape[0], LATENT))
 
         def g_loss_fn(g):
             images, new_stats = generator(g, stats, z)
             logits = discriminator(d, images, kd_g)
-            return jnp.mean(softplus(-logits)), new_stats
+            if cfg.wgangp:
+                return -jnp.mean(logits), new_stats
+            return jnp.mean(jax.nn.softplus(-logits)), new_stats
 
         (g_loss, stats), g_grads = jax.value_and_grad(g_loss_fn, has_aux=True)(g)
-        g, g_opt = adam(g, g_grads, g_opt, t)
-        return (g, d, stats, g_opt, d_opt, t, key), (d_loss, g_loss)
+        g, g_opt = adam(g, g_grads, g_opt)
+        return (g, d, stats, g_opt, d_opt, key), (d_loss, g_loss)
 
     step = jax.jit(step, donate_argnums=0)
-    state = [
-        (g, d, stats, adam_init(g), adam_init(d), jnp.float32(0), jax.random.key(seed)),
-    ]
+    state = [(g, d, stats, adam_init(g), adam_init(d), jax.random.key(seed))]
 
     def run_epoch(batches):
         losses = None
@@ -333,35 +305,40 @@ def make_jax(seed):
     return run_epoch, (trainable, non_trainable), {}
 
 
-def make_tensorflow(seed, jit_compile=True):
+def make_tensorflow(seed, model="dcgan", jit_compile=True):
     import tensorflow as tf
 
+    cfg = Settings(model)
     init = keras_init_numpy(np.random.default_rng(seed))
     g = {k: tf.Variable(init[k], name=k) for k in GENERATOR_KEYS}
-    d = {k: tf.Variable(init[k], name=k) for k in DISCRIMINATOR_KEYS}
+    d = {k: tf.Variable(init[k], name=k) for k in cfg.discriminator_keys}
     stats = {
         k: tf.Variable(v, trainable=False, name=k) for k, v in bn_state_numpy().items()
     }
     g_vars = [g[k] for k in GENERATOR_KEYS]
-    d_vars = [d[k] for k in DISCRIMINATOR_KEYS]
+    d_vars = [d[k] for k in cfg.discriminator_keys]
 
-    def slots(variables):
-        return [
+    def adam_state(variables):
+        slots = [
             (
                 tf.Variable(tf.zeros_like(v), trainable=False),
                 tf.Variable(tf.zeros_like(v), trainable=False),
             )
             for v in variables
         ]
+        return slots, tf.Variable(0.0, trainable=False)
 
-    g_slots, d_slots = slots(g_vars), slots(d_vars)
+    g_opt, d_opt = adam_state(g_vars), adam_state(d_vars)
     iterations = tf.Variable(0, dtype=tf.int64, trainable=False)
 
-    def adam(variables, grads, slot_pairs, t):
-        alpha = LR * tf.sqrt(1 - BETA2**t) / (1 - BETA1**t)
+    def adam(variables, grads, state):
+        slot_pairs, t = state
+        t.assign_add(1.0)
+        b1, b2 = cfg.beta1, cfg.beta2
+        alpha = cfg.lr * tf.sqrt(1 - b2**t) / (1 - b1**t)
         for var, grad, (m, v) in zip(variables, grads, slot_pairs, strict=True):
-            m.assign_add((grad - m) * (1 - BETA1))
-            v.assign_add((tf.square(grad) - v) * (1 - BETA2))
+            m.assign_add((grad - m) * (1 - b1))
+            v.assign_add((tf.square(grad) - v) * (1 - b2))
             var.assign_sub(m * alpha / (tf.sqrt(v) + ADAM_EPS))
 
     def batch_norm(x, gamma, beta, mean_var, var_var, axes):
@@ -394,41 +371,65 @@ def make_tensorflow(seed, jit_compile=True):
         )
         return tf.tanh(x + g["to_image_b"])
 
+    def dropout(x, seed):
+        if not cfg.dropout:
+            return x
+        return tf.nn.experimental.stateless_dropout(x, cfg.dropout, seed)
+
     def discriminator(x, seed):
         s0, s1 = tf.unstack(tf.random.experimental.stateless_split(seed, 2))
         x = tf.nn.conv2d(x, d["down0"], strides=2, padding="SAME")
-        x = tf.nn.leaky_relu(x + d["down0_b"], SLOPE)
-        x = tf.nn.experimental.stateless_dropout(x, DROPOUT, s0)
+        x = dropout(tf.nn.leaky_relu(x + d["down0_b"], SLOPE), s0)
         x = tf.nn.conv2d(x, d["down1"], strides=2, padding="SAME")
-        x = tf.nn.leaky_relu(x + d["down1_b"], SLOPE)
-        x = tf.nn.experimental.stateless_dropout(x, DROPOUT, s1)
-        x = tf.reshape(x, [tf.shape(x)[0], -1])
-        return tf.matmul(x, d["logit"]) + d["logit_b"]
+        x = dropout(tf.nn.leaky_relu(x + d["down1_b"], SLOPE), s1)
+        x = tf.matmul(tf.reshape(x, [tf.shape(x)[0], -1]), d["logit"])
+        return x + d["logit_b"] if cfg.logit_bias else x
+
+    def d_loss_fn(real, fake, seeds):
+        real_logits = discriminator(real, seeds[0])
+        fake_logits = discriminator(fake, seeds[1])
+        if not cfg.wgangp:
+            return tf.reduce_mean(tf.nn.softplus(-real_logits)) + (
+                tf.reduce_mean(tf.nn.softplus(fake_logits))
+            )
+        alpha = tf.random.stateless_uniform([tf.shape(real)[0], 1, 1, 1], seeds[2])
+        mixed = real + alpha * (fake - real)
+        with tf.GradientTape() as inner:
+            inner.watch(mixed)
+            scores = tf.reduce_sum(discriminator(mixed, seeds[3]))
+        grads = inner.gradient(scores, mixed)
+        norms = tf.sqrt(tf.reduce_sum(tf.square(grads), axis=[1, 2, 3]) + 1e-12)
+        penalty = tf.reduce_mean(tf.square(norms - 1.0))
+        return (
+            tf.reduce_mean(fake_logits)
+            - tf.reduce_mean(real_logits)
+            + cfg.gp_weight * penalty
+        )
 
     @tf.function(jit_compile=jit_compile)
     def step(real):
         iterations.assign_add(1)
-        t = tf.cast(iterations, tf.float32)
         seeds = tf.random.experimental.stateless_split(
-            tf.stack([tf.constant(seed, tf.int64), iterations]), 5
+            tf.stack([tf.constant(seed, tf.int64), iterations]),
+            5 * cfg.critic_steps + 2,
         )
         n = tf.shape(real)[0]
-        # Discriminator phase.
-        z = tf.random.stateless_normal([n, LATENT], seeds[0])
-        fake = tf.stop_gradient(generator(z))
-        with tf.GradientTape() as tape:
-            real_logits = discriminator(real, seeds[1])
-            fake_logits = discriminator(fake, seeds[2])
-            d_loss = tf.reduce_mean(tf.nn.softplus(-real_logits)) + (
-                tf.reduce_mean(tf.nn.softplus(fake_logits))
+        for i in range(cfg.critic_steps):
+            s = seeds[5 * i : 5 * i + 5]
+            fake = tf.stop_gradient(
+                generator(tf.random.stateless_normal([n, LATENT], s[0]))
             )
-        adam(d_vars, tape.gradient(d_loss, d_vars), d_slots, t)
-        # Generator phase.
-        z = tf.random.stateless_normal([n, LATENT], seeds[3])
+            with tf.GradientTape() as tape:
+                d_loss = d_loss_fn(real, fake, s[1:])
+            adam(d_vars, tape.gradient(d_loss, d_vars), d_opt)
+        z = tf.random.stateless_normal([n, LATENT], seeds[-2])
         with tf.GradientTape() as tape:
-            logits = discriminator(generator(z), seeds[4])
-            g_loss = tf.reduce_mean(tf.nn.softplus(-logits))
-        adam(g_vars, tape.gradient(g_loss, g_vars), g_slots, t)
+            logits = discriminator(generator(z), seeds[-1])
+            if cfg.wgangp:
+                g_loss = -tf.reduce_mean(logits)
+            else:
+                g_loss = tf.reduce_mean(tf.nn.softplus(-logits))
+        adam(g_vars, tape.gradient(g_loss, g_vars), g_opt)
         return d_loss, g_loss
 
     def run_epoch(batches):
@@ -442,11 +443,13 @@ def make_tensorflow(seed, jit_compile=True):
     return run_epoch, (trainable, non_trainable), {"jit_compile": jit_compile}
 
 
-def build_torch_networks():
+def build_torch_networks(model="dcgan"):
     """The generator and discriminator as plain `torch.nn` modules (NCHW)."""
     import torch
     from torch import nn
     from torch.nn import functional as F
+
+    cfg = Settings(model)
 
     # PyTorch's BatchNorm momentum is the weight of the *new* statistic:
     # Keras momentum 0.99 is PyTorch momentum 0.01; epsilon 1e-3 as Keras.
@@ -480,8 +483,8 @@ def build_torch_networks():
             super().__init__()
             self.down_0 = nn.Conv2d(1, 64, 5, stride=2, padding=2)
             self.down_1 = nn.Conv2d(64, 128, 5, stride=2, padding=2)
-            self.logit = nn.Linear(7 * 7 * 128, 1)
-            self.dropout = nn.Dropout(DROPOUT)
+            self.logit = nn.Linear(7 * 7 * 128, 1, bias=cfg.logit_bias)
+            self.dropout = nn.Dropout(cfg.dropout) if cfg.dropout else nn.Identity()
 
         def forward(self, x):
             x = self.dropout(F.leaky_relu(self.down_0(x), SLOPE))
@@ -491,32 +494,41 @@ def build_torch_networks():
     return Generator(), Discriminator()
 
 
-def make_torch(seed):
+def make_torch(seed, model="dcgan"):
     import torch
     from torch.nn import functional as F
 
+    cfg = Settings(model)
     torch.manual_seed(seed)
-    gen, disc = build_torch_networks()
+    gen, disc = build_torch_networks(model)
     gen, disc = gen.train(), disc.train()
-    g_opt = torch.optim.Adam(
-        gen.parameters(), lr=LR, betas=(BETA1, BETA2), eps=ADAM_EPS
-    )
-    d_opt = torch.optim.Adam(
-        disc.parameters(), lr=LR, betas=(BETA1, BETA2), eps=ADAM_EPS
-    )
+    betas = (cfg.beta1, cfg.beta2)
+    g_opt = torch.optim.Adam(gen.parameters(), lr=cfg.lr, betas=betas, eps=ADAM_EPS)
+    d_opt = torch.optim.Adam(disc.parameters(), lr=cfg.lr, betas=betas, eps=ADAM_EPS)
     last = {}
+
+    def d_loss_fn(real, fake):
+        if not cfg.wgangp:
+            return F.softplus(-disc(real)).mean() + F.softplus(disc(fake)).mean()
+        alpha = torch.rand(real.shape[0], 1, 1, 1)
+        mixed = (real + alpha * (fake - real)).requires_grad_(True)
+        (grads,) = torch.autograd.grad(disc(mixed).sum(), mixed, create_graph=True)
+        norms = torch.sqrt(grads.square().sum(dim=(1, 2, 3)) + 1e-12)
+        penalty = (norms - 1.0).square().mean()
+        return disc(fake).mean() - disc(real).mean() + cfg.gp_weight * penalty
 
     def step(real):
         n = real.shape[0]
-        # Discriminator phase.
-        fake = gen(torch.randn(n, LATENT)).detach()
-        d_loss = F.softplus(-disc(real)).mean() + F.softplus(disc(fake)).mean()
-        d_opt.zero_grad(set_to_none=True)
-        d_loss.backward()
-        d_opt.step()
+        for _ in range(cfg.critic_steps):
+            fake = gen(torch.randn(n, LATENT)).detach()
+            d_loss = d_loss_fn(real, fake)
+            d_opt.zero_grad(set_to_none=True)
+            d_loss.backward()
+            d_opt.step()
         # Generator phase; the discriminator's weights need no gradient here.
         disc.requires_grad_(False)
-        g_loss = F.softplus(-disc(gen(torch.randn(n, LATENT)))).mean()
+        logits = disc(gen(torch.randn(n, LATENT)))
+        g_loss = -logits.mean() if cfg.wgangp else F.softplus(-logits).mean()
         g_opt.zero_grad(set_to_none=True)
         g_loss.backward()
         g_opt.step()
@@ -546,58 +558,15 @@ def make_torch(seed):
     return run_epoch, (trainable, non_trainable), extra
 
 
-MAKERS = {"jax": make_jax, "tensorflow": make_tensorflow, "torch": make_torch}
+def make_hand(backend, seed, model, hand_no_xla=False):
+    if backend == "tensorflow":
+        return make_tensorflow(seed, model, jit_compile=not hand_no_xla)
+    return {"jax": make_jax, "torch": make_torch}[backend](seed, model)
 
 
 # --------------------------------------------------------------------------
-# Harness.
+# fit() and the harness.
 # --------------------------------------------------------------------------
-
-
-def _system_busy_s():
-    """Seconds of CPU time all processes have used (from /proc/stat)."""
-    try:
-        with open("/proc/stat") as f:
-            fields = [int(v) for v in f.readline().split()[1:]]
-    except OSError:
-        return None
-    idle = fields[3] + (fields[4] if len(fields) > 4 else 0)  # idle + iowait
-    return (sum(fields[:8]) - idle) / os.sysconf("SC_CLK_TCK")
-
-
-def _own_cpu_s():
-    t = os.times()
-    return t.user + t.system
-
-
-class ForeignLoad:
-    """Share of the machine's CPUs that other processes used in a window."""
-
-    def __enter__(self):
-        self._t, self._sys, self._own = (
-            time.perf_counter(),
-            _system_busy_s(),
-            _own_cpu_s(),
-        )
-        return self
-
-    def __exit__(self, *exc):
-        wall = time.perf_counter() - self._t
-        sys_now = _system_busy_s()
-        if sys_now is None or self._sys is None:
-            self.share = float("nan")
-            return
-        foreign = (sys_now - self._sys) - (_own_cpu_s() - self._own)
-        self.share = max(0.0, foreign) / (wall * os.cpu_count())
-
-
-def wait_for_quiet(limit_s):
-    deadline = time.perf_counter() + limit_s
-    while True:
-        with ForeignLoad() as load:
-            time.sleep(1.0)
-        if load.share < 0.05 or time.perf_counter() > deadline:
-            return load.share
 
 
 def shuffled_batches(data, rng):
@@ -606,109 +575,36 @@ def shuffled_batches(data, rng):
         yield data[order[start : start + BATCH]]
 
 
-def make_fit(seed, jit_compile="auto"):
+def make_fit(seed, jit_compile="auto", model="dcgan"):
     import keras
 
     import ganzoo
 
-    class EpochTimer(keras.callbacks.Callback):
-        """Times epochs; hooks no batch, so fit() stays asynchronous."""
-
-        def __init__(self):
-            super().__init__()
-            self.seconds = []  # (wall, process CPU) per epoch
-
-        def on_epoch_begin(self, epoch, logs=None):
-            self._start = (time.perf_counter(), time.process_time())
-
-        def on_epoch_end(self, epoch, logs=None):
-            # Keras has turned the epoch's logs into Python floats by now,
-            # which waits for the last step.
-            self.seconds.append(
-                (
-                    time.perf_counter() - self._start[0],
-                    time.process_time() - self._start[1],
-                )
-            )
-
     keras.utils.set_random_seed(seed)
-    model = ganzoo.DCGAN(image_shape=IMAGE_SHAPE, latent_dim=LATENT, seed=seed)
-    if jit_compile == "auto":
-        model.compile()  # the default: jit_compile="auto"
-    else:
-        model.compile(jit_compile=jit_compile == "true")
-    timer = EpochTimer()
+    cls = ganzoo.WGANGP if model == "wgangp" else ganzoo.DCGAN
+    gan = cls(image_shape=IMAGE_SHAPE, latent_dim=LATENT, seed=seed)
+    harness.compile_fit_model(gan, jit_compile)
+    timer = harness.epoch_timer()
 
     def run_epoch(data):
-        history = model.fit(
-            data,
-            batch_size=BATCH,
-            epochs=1,
-            shuffle=True,
-            verbose=0,
-            callbacks=[timer],
+        history = gan.fit(
+            data, batch_size=BATCH, epochs=1, shuffle=True, verbose=0, callbacks=[timer]
         )
         run_epoch.logs = {k: round(v[-1], 4) for k, v in history.history.items()}
         return timer.seconds[-1]
 
-    weights = model.generator.weights + model.discriminator.weights
+    weights = gan.generator.weights + gan.discriminator.weights
     trainable = sum(int(np.prod(v.shape)) for v in weights if v.trainable)
     non_trainable = sum(int(np.prod(v.shape)) for v in weights if not v.trainable)
-    extra = {"jit_compile": model.jit_compile}
-    return model, run_epoch, (trainable, non_trainable), extra
-
-
-def limit_threads(backend, threads):
-    """Caps the framework's CPU threads; call before it runs anything."""
-    if backend == "jax":
-        os.environ["XLA_FLAGS"] = (
-            os.environ.get("XLA_FLAGS", "")
-            + f" --xla_cpu_multi_thread_eigen={'false' if threads == 1 else 'true'}"
-            + f" intra_op_parallelism_threads={threads}"
-        )
-    elif backend == "tensorflow":
-        import tensorflow as tf
-
-        tf.config.threading.set_intra_op_parallelism_threads(threads)
-        tf.config.threading.set_inter_op_parallelism_threads(threads)
-    elif backend == "torch":
-        import torch
-
-        torch.set_num_threads(threads)
-        torch.set_num_interop_threads(threads)
-
-
-def versions(backend):
-    import keras
-
-    out = {"python": platform.python_version(), "keras": keras.__version__}
-    if backend == "jax":
-        import jax
-
-        out["jax"] = jax.__version__
-    elif backend == "tensorflow":
-        import tensorflow as tf
-
-        out["tensorflow"] = tf.__version__
-    elif backend == "torch":
-        import torch
-
-        out["torch"] = torch.__version__
-    out["numpy"] = np.__version__
-    return out
-
-
-def fmt_params(p):
-    return f"{p[0]:,} + {p[1]:,}"
+    extra = {"jit_compile": gan.jit_compile}
+    return gan, run_epoch, (trainable, non_trainable), extra
 
 
 def main(argv=None):
     args = parse_args(argv)
-    backend = os.environ.get("KERAS_BACKEND", "tensorflow")
-    if backend not in MAKERS:
-        sys.exit(f"KERAS_BACKEND must be one of {sorted(MAKERS)}: got {backend!r}")
+    backend = harness.active_backend()
     if args.threads:
-        limit_threads(backend, args.threads)
+        harness.limit_threads(backend, args.threads)
     data = (
         np.random.default_rng(args.seed)
         .uniform(-1, 1, (args.steps * BATCH,) + IMAGE_SHAPE)
@@ -716,44 +612,34 @@ def main(argv=None):
     )
     warmup_data = data[: args.warmup_steps * BATCH]
     rng = np.random.default_rng(args.seed + 1)
-    result = {
-        "backend": backend,
-        "steps_per_epoch": args.steps,
-        "warmup_steps": args.warmup_steps,
-        "batch_size": BATCH,
-        "repeats": args.repeats,
-        "nproc": os.cpu_count(),
-        "threads": args.threads or "default",
-        "clock": args.clock,
-        "loadavg_before": os.getloadavg(),
-    }
-    start = time.perf_counter()
+    result = harness.new_result(args, backend, model=args.model, batch_size=BATCH)
 
     sides = {}  # name -> function running one timed epoch, returning seconds
     if args.only in ("hand", "both"):
-        maker = MAKERS[backend]
-        if backend == "tensorflow":
-            run_hand, params, extra = maker(args.seed, not args.hand_no_xla)
-        else:
-            run_hand, params, extra = maker(args.seed)
-        t0 = time.perf_counter()
-        losses = run_hand(shuffled_batches(warmup_data, rng))  # compiles
+        run_hand, params, extra = make_hand(
+            backend, args.seed, args.model, args.hand_no_xla
+        )
+        seconds, losses = harness.timed_hand_epoch(
+            run_hand, shuffled_batches(warmup_data, rng)
+        )  # compiles
         result["hand_warmup_losses"] = losses
-        result["hand_warmup_s"] = time.perf_counter() - t0
+        result["hand_warmup_s"] = seconds[0]
         result["hand_params"] = params
         result.update({"hand_" + k: v for k, v in extra.items()})
 
         def hand_epoch():
-            t0, c0 = time.perf_counter(), time.process_time()
-            result["hand_last_losses"] = run_hand(shuffled_batches(data, rng))
-            return time.perf_counter() - t0, time.process_time() - c0
+            seconds, losses = harness.timed_hand_epoch(
+                run_hand, shuffled_batches(data, rng)
+            )
+            result["hand_last_losses"] = losses
+            return seconds
 
         sides["hand"] = hand_epoch
     if args.only in ("fit", "both"):
-        _, run_fit, params, extra = make_fit(args.seed, args.fit_jit_compile)
-        t0 = time.perf_counter()
-        run_fit(warmup_data)  # traces / compiles
-        result["fit_warmup_s"] = time.perf_counter() - t0
+        _, run_fit, params, extra = make_fit(
+            args.seed, args.fit_jit_compile, args.model
+        )
+        result["fit_warmup_s"] = run_fit(warmup_data)[0]  # traces / compiles
         result["fit_params"] = params
         result.update({"fit_" + k: v for k, v in extra.items()})
         result["fit_warmup_logs"] = run_fit.logs
@@ -765,120 +651,14 @@ def main(argv=None):
 
         sides["fit"] = fit_epoch
 
-    # Timed epochs, alternating the sides. An epoch during which other
-    # processes used more than --max-foreign of the CPUs is run again
-    # (at most --retries times, and not after --deadline seconds).
-    attempts = {name: [] for name in sides}
-    accepted = {name: [] for name in sides}
-    for _ in range(args.repeats):
-        for name, run_epoch in sides.items():
-            tries = []
-            for _ in range(1 + args.retries):
-                if args.quiet_wait:
-                    wait_for_quiet(args.quiet_wait)
-                with ForeignLoad() as load:
-                    wall, cpu = run_epoch()
-                seconds = wall if args.clock == "wall" else cpu
-                tries.append((args.steps / seconds, load.share))
-                if load.share <= args.max_foreign:
-                    break
-                if time.perf_counter() - start > args.deadline:
-                    break
-            attempts[name].extend(tries)
-            # The least disturbed attempt (the last one when it passed).
-            accepted[name].append(min(tries, key=lambda t: t[1]))
-
-    result["loadavg_after"] = os.getloadavg()
-    result["total_s"] = time.perf_counter() - start
-    result["versions"] = versions(backend)
-    for name in sides:
-        rates = [rate for rate, _ in accepted[name]]
-        result[name + "_steps_per_s"] = rates
-        result[name + "_median"] = statistics.median(rates)
-        result[name + "_foreign_cpu_share"] = [share for _, share in accepted[name]]
-        result[name + "_attempts"] = attempts[name]
-    if len(sides) == 2:
-        result["ratio"] = result["fit_median"] / result["hand_median"]
-    contended = [
-        name
-        for name in sides
-        if max(result[name + "_foreign_cpu_share"]) > args.max_foreign
-    ]
-    result["contended"] = contended
-
-    def show(name):
-        if name + "_median" not in result:
-            return "-"
-        return f"{result[name + '_median']:.2f}"
-
-    ratio = f"{result['ratio']:.2f}" if "ratio" in result else "-"
-    print(f"backend: {backend}  {result['versions']}")
-    for name in ("fit", "hand"):
-        if name not in sides:
-            continue
-        runs = ", ".join(f"{r:.2f}" for r in result[name + "_steps_per_s"])
-        busy = ", ".join(f"{v:.0%}" for v in result[name + "_foreign_cpu_share"])
-        options = {
-            k[len(name) + 1 :]: v
-            for k, v in result.items()
-            if k.startswith(name + "_")
-            and k[len(name) + 1 :] in ("jit_compile", "torch_threads")
-        }
-        print(
-            f"{name:4s}: params {fmt_params(result[name + '_params'])} "
-            f"(trainable + non-trainable) {options}"
-        )
-        print(
-            f"      steps/s median {show(name)} (epochs: {runs}; other "
-            f"processes' CPU share: {busy}; {len(result[name + '_attempts'])} "
-            f"epochs run; warm-up {result[name + '_warmup_s']:.1f} s)"
-        )
-    losses = {k: v for k, v in result.items() if k.endswith(("_losses", "_logs"))}
-    print(f"losses (d, g; a sanity check that both sides train): {losses}")
-    print(f"ratio fit/hand: {ratio}")
-    print(
-        f"load average before/after: {result['loadavg_before']} / "
-        f"{result['loadavg_after']}; total {result['total_s']:.0f} s"
+    harness.measure(args, sides, result)
+    label = "DCGAN" if args.model == "dcgan" else "WGAN-GP, 5 critic steps"
+    harness.report(
+        args,
+        result,
+        label=f"{label} 28x28, batch {BATCH}",
+        params_note="(trainable + non-trainable)",
     )
-    if contended:
-        print(
-            f"WARNING: other processes used more than {args.max_foreign:.0%} "
-            f"of the CPUs during some accepted {'/'.join(contended)} epochs"
-        )
-
-    if "fit_params" in result and "hand_params" in result:
-        params_cell = fmt_params(result["fit_params"])
-        if tuple(result["fit_params"]) != tuple(result["hand_params"]):
-            params_cell += f" (MISMATCH: hand {fmt_params(result['hand_params'])})"
-    else:
-        params_cell = fmt_params(result.get("fit_params") or result["hand_params"])
-    modes = {
-        "jax": "jax.jit (XLA)",
-        "tensorflow": "tf.function, XLA"
-        if result.get("hand_jit_compile", True)
-        else "tf.function graph, no XLA",
-        "torch": "eager",
-    }
-    notes = (
-        f"fit: jit_compile={result.get('fit_jit_compile', '-')}; hand: {modes[backend]}"
-    )
-    if args.threads:
-        notes += f"; {args.threads} thread(s)"
-    if args.clock == "cpu":
-        notes += "; steps per CPU-second"
-    if contended:
-        notes += "; CONTENDED"
-    row = (
-        f"| {backend} | {params_cell} | {show('fit')} | {show('hand')} | "
-        f"{ratio} | {notes} |"
-    )
-    print(row)
-    if args.row_file:
-        with open(args.row_file, "a") as f:
-            f.write(row + "\n")
-    if args.json:
-        with open(args.json, "w") as f:
-            json.dump(result, f, indent=1, default=str)
 
 
 if __name__ == "__main__":

@@ -1,15 +1,18 @@
 #!/usr/bin/env bash
-# DCGAN training throughput on every backend: fit() against a hand-written loop.
+# Training throughput on every backend: fit() against a hand-written loop.
 #
-# Runs bench/dcgan_throughput.py once per backend, each in its own process,
-# with the repository's virtualenv (.venv/bin/python) when there is one, and
-# prints one markdown table on stdout; each run's full report goes to stderr.
+# Runs one benchmark once per backend, each in its own process, with the
+# repository's virtualenv (.venv/bin/python) when there is one, and prints
+# one markdown table on stdout; each run's full report goes to stderr.
 #
-#   bench/run_all.sh                      # tensorflow, jax, torch
-#   BACKENDS="jax torch" bench/run_all.sh --steps 40
+#   bench/run_all.sh                      # DCGAN: tensorflow, jax, torch
+#   bench/run_all.sh wgangp               # WGAN-GP (5 critic steps, penalty)
+#   bench/run_all.sh cyclegan             # CycleGAN, ResNet-6 at 64x64
+#   BACKENDS="jax torch" bench/run_all.sh dcgan --steps 40
 #   BENCH_JSON_DIR=/tmp/bench bench/run_all.sh   # also keep each run's JSON
 #
-# Arguments are passed on to bench/dcgan_throughput.py (see its --help).
+# Further arguments are passed on to the benchmark script (see its --help):
+# bench/dcgan_throughput.py (dcgan, wgangp) or bench/cyclegan_throughput.py.
 set -uo pipefail
 
 cd "$(dirname "$0")/.."
@@ -20,17 +23,27 @@ else
 fi
 export TF_CPP_MIN_LOG_LEVEL="${TF_CPP_MIN_LOG_LEVEL:-2}"
 
+model=dcgan
+case "${1:-}" in
+  dcgan|wgangp|cyclegan) model=$1; shift ;;
+esac
+case "$model" in
+  dcgan) script=(bench/dcgan_throughput.py) ;;
+  wgangp) script=(bench/dcgan_throughput.py --model wgangp) ;;
+  cyclegan) script=(bench/cyclegan_throughput.py) ;;
+esac
+
 rows="$(mktemp)"
 trap 'rm -f "$rows"' EXIT
 
 for backend in ${BACKENDS:-tensorflow jax torch}; do
-  echo "== KERAS_BACKEND=$backend $PY bench/dcgan_throughput.py $*" >&2
+  echo "== KERAS_BACKEND=$backend $PY ${script[*]} $*" >&2
   json=()
   if [ -n "${BENCH_JSON_DIR:-}" ]; then
     mkdir -p "$BENCH_JSON_DIR"
-    json=(--json "$BENCH_JSON_DIR/$backend.json")
+    json=(--json "$BENCH_JSON_DIR/$model-$backend.json")
   fi
-  KERAS_BACKEND="$backend" "$PY" bench/dcgan_throughput.py \
+  KERAS_BACKEND="$backend" "$PY" "${script[@]}" \
     --row-file "$rows" "${json[@]}" "$@" >&2
   status=$?
   if [ "$status" -ne 0 ]; then
