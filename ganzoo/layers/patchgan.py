@@ -38,8 +38,10 @@ def build_patchgan_discriminator(
       `k = 2..n+1`;
     - `logits` = `model.{3n+2}`.
 
-    Each convolution `c` is preceded by a `c_pad` ZeroPadding2D layer and
-    each LeakyReLU is named `c_relu`.
+    Each LeakyReLU is named `c_relu` after its convolution `c`. A
+    convolution is padded by a `c_pad` ZeroPadding2D layer before it, except
+    a stride-2 one over even (known) sides, which pads itself (`"same"`,
+    the same one pixel each side).
 
     Args:
         input_shape: `(height, width, channels)` of what the discriminator
@@ -81,11 +83,21 @@ def build_patchgan_discriminator(
             )
 
     def conv(x, units, layer_name, strides, use_bias, dtype=None):
-        x = layers.ZeroPadding2D(1, name=f"{layer_name}_pad")(x)
+        if strides == 2 and all(
+            side is not None and side % 2 == 0 for side in x.shape[1:3]
+        ):
+            # Over an even side, "same" pads a stride-2 4x4 convolution by one
+            # pixel on each side, as padding=1 does; letting the convolution
+            # pad avoids a padded copy of its input on JAX and PyTorch.
+            padding = "same"
+        else:
+            x = layers.ZeroPadding2D(1, name=f"{layer_name}_pad")(x)
+            padding = "valid"
         return layers.Conv2D(
             units,
             4,
             strides=strides,
+            padding=padding,
             use_bias=use_bias,
             kernel_initializer=reference_initializer(),
             name=layer_name,

@@ -188,6 +188,28 @@ def test_patchgan_layer_names():
     assert model.compute_output_shape((1, 37, 45, 6)) == (1, 2, 3, 1)
 
 
+def test_patchgan_pads_even_sides_in_the_convolution_with_the_same_result():
+    keras.utils.set_random_seed(0)
+    known = build_patchgan_discriminator((32, 32, 3), filters=4, norm="instance")
+    pads = [
+        layer.name
+        for layer in known.layers
+        if isinstance(layer, keras.layers.ZeroPadding2D)
+    ]
+    assert pads == ["conv4_pad", "logits_pad"]  # the stride-1 convolutions
+    assert known.get_layer("conv2").padding == "same"
+    unknown = build_patchgan_discriminator((None, None, 3), filters=4, norm="instance")
+    assert len(unknown.layers) == len(known.layers) + 3
+    unknown.set_weights(known.get_weights())
+    images = fake_images(2, (32, 32, 3))
+    np.testing.assert_allclose(
+        keras.ops.convert_to_numpy(known(images)),
+        keras.ops.convert_to_numpy(unknown(images)),
+        rtol=1e-5,
+        atol=1e-6,
+    )
+
+
 @pytest.fixture(scope="module")
 def resnet_generator():
     """The small CycleGAN generator: reflection padding and instance norm."""
