@@ -35,7 +35,9 @@ def recipe_command(script, argv=None):
     )
 
 
-def fit_once(work_dir, build, x, y=None, *, epochs, batch_size, grid=None):
+def fit_once(
+    work_dir, build, x, y=None, *, epochs, batch_size, grid=None, initial_epoch=0
+):
     """Trains `build()`'s compiled model with `fit`, or reuses a finished one.
 
     The random seed is fixed before `build` runs. Training resumes from
@@ -51,6 +53,8 @@ def fit_once(work_dir, build, x, y=None, *, epochs, batch_size, grid=None):
         grid: keyword arguments of the `ganzoo.SampleGrid` callback that
             writes sample grids to `work_dir/samples` (default: every 5
             epochs).
+        initial_epoch: passed to `fit`: where a model that `build` returns
+            already trained (e.g. loaded from an earlier stage) goes on.
     """
     trained_path = os.path.join(work_dir, "trained.keras")
     if os.path.exists(trained_path):
@@ -64,6 +68,7 @@ def fit_once(work_dir, build, x, y=None, *, epochs, batch_size, grid=None):
         y,
         batch_size=batch_size,
         epochs=epochs,
+        initial_epoch=initial_epoch,
         verbose=2,
         callbacks=[
             keras.callbacks.BackupAndRestore(os.path.join(work_dir, "backup")),

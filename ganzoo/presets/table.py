@@ -11,6 +11,7 @@ import os
 import sys
 
 from ganzoo.presets.api import list_presets
+from ganzoo.presets.preset_io import read_metadata
 from ganzoo.presets.resolve import resolve
 
 #: The presets the loss-family comparison covers, in its order.
@@ -138,26 +139,45 @@ def _training_setup(name):
 
 
 def loss_comparison_table(names=LOSS_FAMILY_PRESETS):
-    """Markdown table comparing the loss-family presets that are shipped."""
-    rows = {row["name"]: row for row in list_presets()}
+    """Markdown table comparing the loss-family presets that are shipped.
+
+    Each preset is compared at the same budget: a preset trained for longer
+    records its figures at the comparison budget in its metadata
+    (`comparison`), and gets a second row with its figures as shipped.
+    """
     lines = [
-        "| Preset | Loss | Critic steps | FD | Precision | Recall | Rarest digit |",
-        "| --- | --- | --- | --- | --- | --- | --- |",
+        "| Preset | Loss | Critic steps | Generator steps | FD | Precision | "
+        "Recall | Rarest digit |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- |",
     ]
+    shipped = {row["name"] for row in list_presets() if "metrics" in row}
+    longer = []
     for name in names:
-        if name not in rows or "metrics" not in rows[name]:
+        if name not in shipped:
             continue
-        metrics = rows[name]["metrics"]
+        meta = read_metadata(resolve(name)[0])
         loss, critic_steps = _training_setup(name)
-        histogram = metrics["class_histogram"]
-        lines.append(
-            f"| `{name}` | {loss} | {critic_steps} | "
-            f"{format_figure(metrics['frechet_distance'])} | "
-            f"{format_figure(metrics['precision'])} | "
-            f"{format_figure(metrics['recall'])} | "
-            f"{min(histogram) / sum(histogram):.1%} |"
-        )
+        if "comparison" in meta:
+            compared = meta["comparison"]
+            longer.append((f"`{name}` as shipped", loss, critic_steps, meta))
+        else:
+            compared = meta
+        lines.append(_loss_row(f"`{name}`", loss, critic_steps, compared))
+    for label, loss, critic_steps, meta in longer:
+        lines.append(_loss_row(label, loss, critic_steps, meta))
     return "\n".join(lines)
+
+
+def _loss_row(label, loss, critic_steps, figures):
+    metrics = figures["metrics"]
+    histogram = metrics["class_histogram"]
+    return (
+        f"| {label} | {loss} | {critic_steps} | {figures['training_steps']:,} | "
+        f"{format_figure(metrics['frechet_distance'])} | "
+        f"{format_figure(metrics['precision'])} | "
+        f"{format_figure(metrics['recall'])} | "
+        f"{min(histogram) / sum(histogram):.1%} |"
+    )
 
 
 def published_table(family=None):
