@@ -5,6 +5,7 @@ import numpy as np
 import pytest
 
 import ganzoo
+from tests.models.test_stackedgan import TINY as TINY_STACKEDGAN
 from tests.testing import changed
 from tests.testing import dtype_policy
 from tests.testing import fake_images
@@ -48,19 +49,7 @@ FAMILIES = {
         {"latent_dim": 4, "filters": 4, "num_categories": 3},
         lambda: (fake_images(N, DIGIT),),
     ),
-    "StackedGAN": (
-        {
-            "num_classes": 3,
-            "z0_dim": 4,
-            "z1_dim": 4,
-            "feature_dim": 8,
-            "filters": 4,
-            "encoder_filters": 4,
-            "generator1_units": 8,
-            "discriminator1_units": 8,
-        },
-        lambda: (fake_images(N, DIGIT), labels(3)),
-    ),
+    "StackedGAN": (TINY_STACKEDGAN, lambda: (fake_images(N, DIGIT), labels(3))),
     "Pix2Pix": (
         {"image_shape": (32, 32, 1), "target_channels": 3, "filters": 4},
         lambda: (fake_images(N, (32, 32, 1)), fake_images(N, COLOUR, seed=1)),
