@@ -46,6 +46,7 @@ Usage (one backend per process):
 
     KERAS_BACKEND=jax .venv/bin/python bench/dcgan_throughput.py
     KERAS_BACKEND=jax .venv/bin/python bench/dcgan_throughput.py --model wgangp
+    KERAS_BACKEND=torch .venv/bin/python bench/dcgan_throughput.py --kernel-size 4
     bench/run_all.sh dcgan      # all three backends, one markdown table
 """
 
@@ -70,8 +71,9 @@ ADAM_EPS = 1e-7  # keras.optimizers.Adam
 class Settings:
     """What differs between the two models (defaults: their papers')."""
 
-    def __init__(self, model):
+    def __init__(self, model, kernel_size=5):
         self.model = model
+        self.kernel_size = kernel_size
         self.wgangp = model == "wgangp"
         self.lr, self.beta1, self.beta2 = (
             (1e-4, 0.5, 0.9) if self.wgangp else (2e-4, 0.5, 0.999)
@@ -95,11 +97,19 @@ def parse_args(argv=None):
         default="dcgan",
         help="ganzoo.DCGAN (default) or ganzoo.WGANGP",
     )
+    parser.add_argument(
+        "--kernel-size",
+        type=int,
+        choices=(4, 5),
+        default=5,
+        help="convolution kernel size on both sides (default 5, the models' "
+        "default; 4 makes stride-2 'same' padding symmetric)",
+    )
     harness.add_arguments(parser, steps=30, warmup_steps=10, deadline=120)
     return parser.parse_args(argv)
 
 
-def keras_init_numpy(rng):
+def keras_init_numpy(rng, k=5):
     """Initial weights in Keras's layouts (glorot-uniform kernels, zeros biases).
 
     Both sides start from a comparable point; throughput does not depend on
@@ -116,16 +126,16 @@ def keras_init_numpy(rng):
         "project": glorot((LATENT, units), LATENT, units),
         "bn0_gamma": np.ones(units, "float32"),
         "bn0_beta": np.zeros(units, "float32"),
-        # Conv2DTranspose kernel: (h, w, out, in); Keras fans: in=25*out...
-        "up0": glorot((5, 5, 64, 128), 25 * 128, 25 * 64),
+        # Conv2DTranspose kernel: (h, w, out, in); Keras fans: in=k*k*out...
+        "up0": glorot((k, k, 64, 128), k * k * 128, k * k * 64),
         "bn1_gamma": np.ones(64, "float32"),
         "bn1_beta": np.zeros(64, "float32"),
-        "to_image": glorot((5, 5, 1, 64), 25 * 64, 25 * 1),
+        "to_image": glorot((k, k, 1, 64), k * k * 64, k * k * 1),
         "to_image_b": np.zeros(1, "float32"),
         # discriminator
-        "down0": glorot((5, 5, 1, 64), 25 * 1, 25 * 64),
+        "down0": glorot((k, k, 1, 64), k * k * 1, k * k * 64),
         "down0_b": np.zeros(64, "float32"),
-        "down1": glorot((5, 5, 64, 128), 25 * 64, 25 * 128),
+        "down1": glorot((k, k, 64, 128), k * k * 64, k * k * 128),
         "down1_b": np.zeros(128, "float32"),
         "logit": glorot((units, 1), units, 1),
         "logit_b": np.zeros(1, "float32"),
@@ -171,14 +181,14 @@ def bn_state_numpy():
 # --------------------------------------------------------------------------
 
 
-def make_jax(seed, model="dcgan"):
+def make_jax(seed, model="dcgan", kernel_size=5):
     import jax
     import jax.numpy as jnp
     from jax import lax
 
-    cfg = Settings(model)
+    cfg = Settings(model, kernel_size)
     dn = ("NHWC", "HWIO", "NHWC")
-    init = keras_init_numpy(np.random.default_rng(seed))
+    init = keras_init_numpy(np.random.default_rng(seed), cfg.kernel_size)
     # lax.conv_transpose (transpose_kernel=False) takes (h, w, in, out).
     init["up0"] = init["up0"].transpose(0, 1, 3, 2).copy()
     init["to_image"] = init["to_image"].transpose(0, 1, 3, 2).copy()
@@ -305,11 +315,11 @@ def make_jax(seed, model="dcgan"):
     return run_epoch, (trainable, non_trainable), {}
 
 
-def make_tensorflow(seed, model="dcgan", jit_compile=True):
+def make_tensorflow(seed, model="dcgan", jit_compile=True, kernel_size=5):
     import tensorflow as tf
 
-    cfg = Settings(model)
-    init = keras_init_numpy(np.random.default_rng(seed))
+    cfg = Settings(model, kernel_size)
+    init = keras_init_numpy(np.random.default_rng(seed), cfg.kernel_size)
     g = {k: tf.Variable(init[k], name=k) for k in GENERATOR_KEYS}
     d = {k: tf.Variable(init[k], name=k) for k in cfg.discriminator_keys}
     stats = {
@@ -443,13 +453,13 @@ def make_tensorflow(seed, model="dcgan", jit_compile=True):
     return run_epoch, (trainable, non_trainable), {"jit_compile": jit_compile}
 
 
-def build_torch_networks(model="dcgan"):
+def build_torch_networks(model="dcgan", kernel_size=5):
     """The generator and discriminator as plain `torch.nn` modules (NCHW)."""
     import torch
     from torch import nn
     from torch.nn import functional as F
 
-    cfg = Settings(model)
+    cfg = Settings(model, kernel_size)
 
     # PyTorch's BatchNorm momentum is the weight of the *new* statistic:
     # Keras momentum 0.99 is PyTorch momentum 0.01; epsilon 1e-3 as Keras.
@@ -457,6 +467,11 @@ def build_torch_networks(model="dcgan"):
     # "same" output sizes (28->14->7; 7->14->28 with output_padding=1); the
     # sampling grid is shifted by one pixel against TF's asymmetric "same"
     # padding (1 before, 2 after), which changes no shape or FLOP count.
+    # For k=4 (padding=1, output_padding=0) "same" is symmetric and the two
+    # grids coincide.
+    k = cfg.kernel_size
+    pad, out_pad = (k - 1) // 2, 2 + 2 * ((k - 1) // 2) - k
+
     class Generator(nn.Module):
         def __init__(self):
             super().__init__()
@@ -465,11 +480,11 @@ def build_torch_networks(model="dcgan"):
                 7 * 7 * 128, eps=BN_EPS, momentum=1 - BN_MOMENTUM
             )
             self.up_0 = nn.ConvTranspose2d(
-                128, 64, 5, stride=2, padding=2, output_padding=1, bias=False
+                128, 64, k, stride=2, padding=pad, output_padding=out_pad, bias=False
             )
             self.up_0_bn = nn.BatchNorm2d(64, eps=BN_EPS, momentum=1 - BN_MOMENTUM)
             self.to_image = nn.ConvTranspose2d(
-                64, 1, 5, stride=2, padding=2, output_padding=1
+                64, 1, k, stride=2, padding=pad, output_padding=out_pad
             )
 
         def forward(self, z):
@@ -481,8 +496,8 @@ def build_torch_networks(model="dcgan"):
     class Discriminator(nn.Module):
         def __init__(self):
             super().__init__()
-            self.down_0 = nn.Conv2d(1, 64, 5, stride=2, padding=2)
-            self.down_1 = nn.Conv2d(64, 128, 5, stride=2, padding=2)
+            self.down_0 = nn.Conv2d(1, 64, k, stride=2, padding=pad)
+            self.down_1 = nn.Conv2d(64, 128, k, stride=2, padding=pad)
             self.logit = nn.Linear(7 * 7 * 128, 1, bias=cfg.logit_bias)
             self.dropout = nn.Dropout(cfg.dropout) if cfg.dropout else nn.Identity()
 
@@ -494,13 +509,13 @@ def build_torch_networks(model="dcgan"):
     return Generator(), Discriminator()
 
 
-def make_torch(seed, model="dcgan"):
+def make_torch(seed, model="dcgan", kernel_size=5):
     import torch
     from torch.nn import functional as F
 
-    cfg = Settings(model)
+    cfg = Settings(model, kernel_size)
     torch.manual_seed(seed)
-    gen, disc = build_torch_networks(model)
+    gen, disc = build_torch_networks(model, kernel_size)
     gen, disc = gen.train(), disc.train()
     betas = (cfg.beta1, cfg.beta2)
     g_opt = torch.optim.Adam(gen.parameters(), lr=cfg.lr, betas=betas, eps=ADAM_EPS)
@@ -558,10 +573,13 @@ def make_torch(seed, model="dcgan"):
     return run_epoch, (trainable, non_trainable), extra
 
 
-def make_hand(backend, seed, model, hand_no_xla=False):
+def make_hand(backend, seed, model, hand_no_xla=False, kernel_size=5):
     if backend == "tensorflow":
-        return make_tensorflow(seed, model, jit_compile=not hand_no_xla)
-    return {"jax": make_jax, "torch": make_torch}[backend](seed, model)
+        return make_tensorflow(
+            seed, model, jit_compile=not hand_no_xla, kernel_size=kernel_size
+        )
+    make = {"jax": make_jax, "torch": make_torch}[backend]
+    return make(seed, model, kernel_size=kernel_size)
 
 
 # --------------------------------------------------------------------------
@@ -575,14 +593,16 @@ def shuffled_batches(data, rng):
         yield data[order[start : start + BATCH]]
 
 
-def make_fit(seed, jit_compile="auto", model="dcgan"):
+def make_fit(seed, jit_compile="auto", model="dcgan", kernel_size=5):
     import keras
 
     import ganzoo
 
     keras.utils.set_random_seed(seed)
     cls = ganzoo.WGANGP if model == "wgangp" else ganzoo.DCGAN
-    gan = cls(image_shape=IMAGE_SHAPE, latent_dim=LATENT, seed=seed)
+    gan = cls(
+        image_shape=IMAGE_SHAPE, latent_dim=LATENT, kernel_size=kernel_size, seed=seed
+    )
     harness.compile_fit_model(gan, jit_compile)
     timer = harness.epoch_timer()
 
@@ -617,7 +637,7 @@ def main(argv=None):
     sides = {}  # name -> function running one timed epoch, returning seconds
     if args.only in ("hand", "both"):
         run_hand, params, extra = make_hand(
-            backend, args.seed, args.model, args.hand_no_xla
+            backend, args.seed, args.model, args.hand_no_xla, args.kernel_size
         )
         seconds, losses = harness.timed_hand_epoch(
             run_hand, shuffled_batches(warmup_data, rng)
@@ -637,7 +657,7 @@ def main(argv=None):
         sides["hand"] = hand_epoch
     if args.only in ("fit", "both"):
         _, run_fit, params, extra = make_fit(
-            args.seed, args.fit_jit_compile, args.model
+            args.seed, args.fit_jit_compile, args.model, args.kernel_size
         )
         result["fit_warmup_s"] = run_fit(warmup_data)[0]  # traces / compiles
         result["fit_params"] = params
@@ -656,7 +676,7 @@ def main(argv=None):
     harness.report(
         args,
         result,
-        label=f"{label} 28x28, batch {BATCH}",
+        label=f"{label} 28x28, kernel {args.kernel_size}, batch {BATCH}",
         params_note="(trainable + non-trainable)",
     )
 
