@@ -22,6 +22,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from recipe_tools import compiled  # noqa: E402
 from recipe_tools import evaluate_gan  # noqa: E402
 from recipe_tools import fit_once  # noqa: E402
+from recipe_tools import mnist_training_steps  # noqa: E402
 from recipe_tools import recipe_command  # noqa: E402
 from recipe_tools import write_preset  # noqa: E402
 
@@ -128,7 +129,7 @@ def main(argv=None):
         args.name,
         command=command,
         dataset="mnist_5k train split (4,000 labelled digits)",
-        training_steps=epochs * int(np.ceil(4000 / recipe["batch_size"])),
+        training_steps=mnist_training_steps(epochs, recipe["batch_size"]),
         metrics=metrics,
     )
 

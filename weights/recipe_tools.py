@@ -15,6 +15,12 @@ import ganzoo
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 MNIST_TRAIN = "mnist_5k train split (4,000 digits)"
+MNIST_TRAIN_SIZE = 4000
+
+
+def mnist_training_steps(epochs, batch_size):
+    """Updates of `epochs` passes over the MNIST training split (last batch kept)."""
+    return epochs * -(-MNIST_TRAIN_SIZE // batch_size)
 
 
 def recipe_command(script, argv=None):

@@ -23,6 +23,7 @@ from recipe_tools import MNIST_TRAIN  # noqa: E402
 from recipe_tools import compiled  # noqa: E402
 from recipe_tools import evaluate_gan  # noqa: E402
 from recipe_tools import fit_once  # noqa: E402
+from recipe_tools import mnist_training_steps  # noqa: E402
 from recipe_tools import recipe_command  # noqa: E402
 from recipe_tools import write_preset  # noqa: E402
 
@@ -80,7 +81,7 @@ def train_gan(recipe, work_dir, epochs, start=None, initial_epoch=0):
 
 
 def generator_steps(recipe, epochs):
-    return epochs * int(np.ceil(4000 / recipe["batch_size"]))
+    return mnist_training_steps(epochs, recipe["batch_size"])
 
 
 def train_and_compare(recipe, work_dir, epochs):
@@ -126,7 +127,7 @@ def make_digit_classifier(work_dir, command):
         "digit_classifier_mnist",
         command=command,
         dataset=MNIST_TRAIN,
-        training_steps=report["epochs"] * int(np.ceil(4000 / 64)),
+        training_steps=mnist_training_steps(report["epochs"], 64),
         metrics={
             "test_accuracy": accuracy,
             "test_accuracy_per_class": report["test_accuracy_per_class"],

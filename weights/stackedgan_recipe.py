@@ -22,6 +22,7 @@ from ganzoo.models.stackedgan import presets  # noqa: F401  (registers the name)
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from recipe_tools import MNIST_TRAIN  # noqa: E402
 from recipe_tools import fit_once  # noqa: E402
+from recipe_tools import mnist_training_steps  # noqa: E402
 from recipe_tools import recipe_command  # noqa: E402
 from recipe_tools import write_preset  # noqa: E402
 
@@ -136,14 +137,15 @@ def main(argv=None):
     model = train(recipe, work_dir, epochs)
     metrics = evaluate(model, work_dir)
     print(metrics)
-    steps_per_epoch = int(np.ceil(4000 / recipe["batch_size"]))
     write_preset(
         model,
         args.name,
         command=command,
         dataset=MNIST_TRAIN,
-        training_steps=epochs * steps_per_epoch,
-        encoder_training_steps=recipe["encoder_epochs"] * steps_per_epoch,
+        training_steps=mnist_training_steps(epochs, recipe["batch_size"]),
+        encoder_training_steps=mnist_training_steps(
+            recipe["encoder_epochs"], recipe["batch_size"]
+        ),
         metrics=metrics,
     )
 
