@@ -170,6 +170,28 @@ def wait_for_quiet(limit_s):
 # --------------------------------------------------------------------------
 
 
+#: What the profiling scripts time by: the process's CPU time or the wall clock.
+CLOCKS = {"cpu": time.process_time, "wall": time.perf_counter}
+
+
+def best_ms(run, *, number, repeats, clock, warmup=1, wait=lambda out: out):
+    """Fastest mean of `number` calls of `run()` over `repeats` rounds, in ms.
+
+    `warmup` untimed calls come first (compilation, allocator); `wait(out)`
+    blocks until a call's result is ready (`jax.block_until_ready`).
+    """
+    for _ in range(warmup):
+        wait(run())
+    times = []
+    for _ in range(repeats):
+        t0 = clock()
+        for _ in range(number):
+            out = run()
+        wait(out)
+        times.append((clock() - t0) / number)
+    return 1000 * min(times)
+
+
 def limit_threads(backend, threads):
     """Caps the framework's CPU threads; call before it runs anything."""
     if backend == "jax":

@@ -28,7 +28,6 @@ the process's CPU time, which other processes barely change.
 import argparse
 import os
 import sys
-import time
 
 os.environ["KERAS_BACKEND"] = "jax"
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -36,18 +35,16 @@ sys.path.insert(0, HERE)
 
 import harness  # noqa: E402  (also puts the repository on sys.path)
 
-CLOCK = {"cpu": time.process_time, "wall": time.perf_counter}
-
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--number", type=int, default=5)
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--threads", type=int, default=1)
-    parser.add_argument("--clock", choices=sorted(CLOCK), default="cpu")
+    parser.add_argument("--clock", choices=sorted(harness.CLOCKS), default="cpu")
     args = parser.parse_args()
     harness.limit_threads("jax", args.threads)
-    clock = CLOCK[args.clock]
+    clock = harness.CLOCKS[args.clock]
 
     import cyclegan_throughput as bench
     import jax
@@ -57,15 +54,13 @@ def main():
     from jax import lax
 
     def best_ms(fn, *inputs):
-        jax.block_until_ready(fn(*inputs))  # compiles
-        times = []
-        for _ in range(args.repeats):
-            t0 = clock()
-            for _ in range(args.number):
-                out = fn(*inputs)
-            jax.block_until_ready(out)
-            times.append((clock() - t0) / args.number)
-        return 1000 * min(times)
+        return harness.best_ms(
+            lambda: fn(*inputs),  # the untimed first call compiles
+            number=args.number,
+            repeats=args.repeats,
+            clock=clock,
+            wait=jax.block_until_ready,
+        )
 
     def fwd_bwd(forward):
         """Jitted gradient of sum(forward(params, x)) w.r.t. params and x."""

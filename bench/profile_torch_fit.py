@@ -24,7 +24,6 @@ default torch runs one thread and the clock is the process's CPU time
 import argparse
 import os
 import sys
-import time
 
 os.environ["KERAS_BACKEND"] = "torch"
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
@@ -33,23 +32,15 @@ sys.path.insert(0, os.path.dirname(HERE))
 sys.path.insert(0, HERE)
 
 import dcgan_throughput as bench  # noqa: E402
+import harness  # noqa: E402
 import numpy as np  # noqa: E402
 import torch  # noqa: E402
 
-CLOCK = {"cpu": time.process_time, "wall": time.perf_counter}
-clock = CLOCK["cpu"]
+clock = harness.CLOCKS["cpu"]
 
 
 def best_ms(fn, number, repeats):
-    for _ in range(2):
-        fn()
-    times = []
-    for _ in range(repeats):
-        t0 = clock()
-        for _ in range(number):
-            fn()
-        times.append((clock() - t0) / number)
-    return 1000 * min(times)
+    return harness.best_ms(fn, number=number, repeats=repeats, clock=clock, warmup=2)
 
 
 def fwd_bwd(module_call, params, x):
@@ -69,10 +60,10 @@ def main():
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--steps", type=int, default=20, help="fit() epoch")
     parser.add_argument("--threads", type=int, default=1)
-    parser.add_argument("--clock", choices=sorted(CLOCK), default="cpu")
+    parser.add_argument("--clock", choices=sorted(harness.CLOCKS), default="cpu")
     args = parser.parse_args()
     global clock
-    clock = CLOCK[args.clock]
+    clock = harness.CLOCKS[args.clock]
     torch.set_num_threads(args.threads)
     n, r = args.number, args.repeats
 
