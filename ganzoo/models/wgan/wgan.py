@@ -21,7 +21,8 @@ class WGAN(DCGAN):
     RMSprop(5e-5) for both players, as in the paper.
 
     The `n_critic` updates of one step see the same real batch, each with
-    fresh noise; the paper draws a new real batch for each.
+    fresh noise; the paper draws a new real batch for each, which measured
+    no better on MNIST (docs/loss_families.md, "Why weight clipping trails").
 
     Args:
         image_shape: `(height, width, channels)`; sides multiples of 4.

@@ -1,0 +1,205 @@
+"""Weight clipping's ceiling: `python weights/wgan_ablation.py [VARIANT ...]`.
+
+Trains `ganzoo.WGAN` at the loss-family comparison's budget (the `wgan_mnist`
+recipe's networks, data, batch, seed and 3,780 generator steps), once per
+variant below, and measures each as the recipes do. Each variant changes one
+thing from the paper's setting, to find what holds weight clipping back;
+results go to `outputs/wgan_ablation/VARIANT.json` and a table of all
+finished variants is printed. docs/loss_families.md reports the figures.
+"""
+
+import argparse
+import json
+import os
+import sys
+
+import keras
+from keras import layers
+
+import ganzoo
+from ganzoo.models import Phase
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from recipe_tools import evaluate_gan  # noqa: E402
+from recipe_tools import mnist_training_steps  # noqa: E402
+from recipes import GAN_RECIPES  # noqa: E402
+
+RECIPE = GAN_RECIPES["wgan_mnist"]
+BATCH = RECIPE["batch_size"]
+STEPS = mnist_training_steps(RECIPE["comparison_epochs"], BATCH)
+
+
+class FreshBatchWGAN(ganzoo.WGAN):
+    """Each critic update sees its own real batch, as in the paper.
+
+    `fit` hands over `n_critic` batches at once; critic update `i` takes the
+    `i`-th, the generator update draws one batch of noise.
+    """
+
+    def phases(self):
+        def critic_loss(i):
+            return lambda real: self.discriminator_loss(
+                real[i * BATCH : (i + 1) * BATCH]
+            )
+
+        critic = [
+            Phase(
+                f"critic_{i}",
+                critic_loss(i),
+                self.discriminator.trainable_variables,
+                self.d_optimizer,
+                log_names=("d_loss",),
+                after_update=self.after_discriminator_update,
+            )
+            for i in range(self.n_critic)
+        ]
+        generator = Phase(
+            "generator",
+            lambda real: self.generator_loss(real[:BATCH]),
+            self.generator.trainable_variables,
+            self.g_optimizer,
+            log_names=("g_loss",),
+        )
+        return critic + [generator]
+
+
+def _normalised_critic(model, norm):
+    """DCGAN's critic with `norm` after every convolution but the first."""
+    x = images = keras.Input(model.image_shape)
+    depth = 3 if norm == "batch" else 2
+    for i in range(depth):
+        x = layers.Conv2D(
+            model.filters * 2**i,
+            5 if i < 2 else 3,
+            strides=2,
+            padding="same",
+            use_bias=i == 0,
+        )(x)
+        if i and norm == "batch":
+            x = layers.BatchNormalization()(x)
+        elif i:
+            x = layers.LayerNormalization(axis=(1, 2, 3))(x)
+        x = layers.LeakyReLU(0.2)(x)
+    x = layers.Flatten()(x)
+    return keras.Model(images, layers.Dense(1, use_bias=False)(x), name="discriminator")
+
+
+class BatchNormWGAN(ganzoo.WGAN):
+    """The reference code's critic: BatchNorm after the later convolutions."""
+
+    def build_discriminator(self):
+        return _normalised_critic(self, "batch")
+
+
+class LayerNormWGAN(ganzoo.WGAN):
+    """WGAN-GP's advice for critics, here under clipping: LayerNorm."""
+
+    def build_discriminator(self):
+        return _normalised_critic(self, "layer")
+
+
+def _rmsprop(learning_rate, decay_steps=None, **kwargs):
+    if decay_steps:
+        learning_rate = keras.optimizers.schedules.PolynomialDecay(
+            learning_rate, decay_steps, 0.0
+        )
+    return keras.optimizers.RMSprop(learning_rate, **kwargs)
+
+
+# name -> (what changes, class, extra init arguments, optimizers factory)
+VARIANTS = {
+    "paper": ("none: RMSprop(5e-5), clip 0.01, 5 critic steps", ganzoo.WGAN, {}, None),
+    "fresh_batches": (
+        "a new real batch for each critic update",
+        FreshBatchWGAN,
+        {},
+        None,
+    ),
+    "rho_0.99": (
+        "RMSprop rho 0.99 (PyTorch's default) instead of 0.9",
+        ganzoo.WGAN,
+        {},
+        lambda: dict(
+            d_optimizer=_rmsprop(5e-5, rho=0.99), g_optimizer=_rmsprop(5e-5, rho=0.99)
+        ),
+    ),
+    "lr_2e-4": (
+        "learning rate 2e-4",
+        ganzoo.WGAN,
+        {},
+        lambda: dict(d_optimizer=_rmsprop(2e-4), g_optimizer=_rmsprop(2e-4)),
+    ),
+    "lr_2e-4_decay": (
+        "learning rate 2e-4, decayed linearly to 0",
+        ganzoo.WGAN,
+        {},
+        lambda: dict(
+            d_optimizer=_rmsprop(2e-4, 5 * STEPS), g_optimizer=_rmsprop(2e-4, STEPS)
+        ),
+    ),
+    "ema": ("generator EMA, decay 0.999", ganzoo.WGAN, {"ema_decay": 0.999}, None),
+    "batchnorm_critic": (
+        "critic with three convolutions and BatchNorm",
+        BatchNormWGAN,
+        {},
+        None,
+    ),
+    "layernorm_critic": ("critic with LayerNorm", LayerNormWGAN, {}, None),
+}
+
+
+def run(name, out_dir):
+    """Trains and measures one variant; returns its figures."""
+    _, cls, extra_init, optimizers = VARIANTS[name]
+    keras.utils.set_random_seed(0)
+    model = cls(**RECIPE["init"], **extra_init)
+    model.compile(**(optimizers() if optimizers else {}))
+    images, _ = ganzoo.datasets.load("mnist_5k", split="train")
+    batch_size = BATCH * model.n_critic if cls is FreshBatchWGAN else BATCH
+    per_epoch = -(-len(images) // batch_size)
+    epochs = -(-STEPS // per_epoch)
+    model.fit(images, batch_size=batch_size, epochs=epochs, verbose=2)
+    metrics = evaluate_gan(model)
+    result = {"variant": name, "generator_steps": epochs * per_epoch, **metrics}
+    os.makedirs(out_dir, exist_ok=True)
+    with open(os.path.join(out_dir, f"{name}.json"), "w") as f:
+        json.dump(result, f, indent=2)
+    return result
+
+
+def table(out_dir):
+    """Markdown table of every variant measured in `out_dir`."""
+    rows = [
+        "| Change from the paper | Generator steps | FD | Precision | Recall "
+        "| Rarest digit |",
+        "| --- | --- | --- | --- | --- | --- |",
+    ]
+    for name, (change, *_) in VARIANTS.items():
+        path = os.path.join(out_dir, f"{name}.json")
+        if not os.path.exists(path):
+            continue
+        with open(path) as f:
+            r = json.load(f)
+        rarest = min(r["class_histogram"]) / sum(r["class_histogram"])
+        rows.append(
+            f"| {change} | {r['generator_steps']:,} | {r['frechet_distance']:.0f} "
+            f"| {r['precision']:.3g} | {r['recall']:.3g} | {rarest:.1%} |"
+        )
+    return "\n".join(rows)
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("variants", nargs="*", help="default: all")
+    parser.add_argument("--out-dir", default=os.path.join("outputs", "wgan_ablation"))
+    args = parser.parse_args(argv)
+    unknown = sorted(set(args.variants) - set(VARIANTS))
+    if unknown:
+        parser.error(f"unknown variants {unknown}; choose from {list(VARIANTS)}")
+    for name in args.variants or VARIANTS:
+        print(run(name, args.out_dir))
+    print(table(args.out_dir))
+
+
+if __name__ == "__main__":
+    main()
