@@ -64,7 +64,8 @@ class FreshBatchWGAN(ganzoo.WGAN):
 
 
 def _normalised_critic(model, norm):
-    """DCGAN's critic with `norm` after every convolution but the first."""
+    """Strided convolutions (three for BatchNorm, two for LayerNorm), `norm`
+    after every one but the first, and an unbiased linear score."""
     x = images = keras.Input(model.image_shape)
     depth = 3 if norm == "batch" else 2
     for i in range(depth):
