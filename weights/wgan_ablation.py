@@ -63,22 +63,22 @@ class FreshBatchWGAN(ganzoo.WGAN):
         return critic + [generator]
 
 
-def _normalised_critic(model, norm):
-    """Strided convolutions (three for BatchNorm, two for LayerNorm), `norm`
-    after every one but the first, and an unbiased linear score."""
+def _critic(model, norm=None, depth=2, width=1):
+    """`depth` strided convolutions starting at `width` times the model's
+    filters, `norm` (if any) after every one but the first, and an unbiased
+    linear score."""
     x = images = keras.Input(model.image_shape)
-    depth = 3 if norm == "batch" else 2
     for i in range(depth):
         x = layers.Conv2D(
-            model.filters * 2**i,
+            width * model.filters * 2**i,
             5 if i < 2 else 3,
             strides=2,
             padding="same",
-            use_bias=i == 0,
+            use_bias=i == 0 or norm is None,
         )(x)
         if i and norm == "batch":
             x = layers.BatchNormalization()(x)
-        elif i:
+        elif i and norm == "layer":
             x = layers.LayerNormalization(axis=(1, 2, 3))(x)
         x = layers.LeakyReLU(0.2)(x)
     x = layers.Flatten()(x)
@@ -89,14 +89,28 @@ class BatchNormWGAN(ganzoo.WGAN):
     """The reference code's critic: BatchNorm after the later convolutions."""
 
     def build_discriminator(self):
-        return _normalised_critic(self, "batch")
+        return _critic(self, "batch", depth=3)
 
 
 class LayerNormWGAN(ganzoo.WGAN):
     """WGAN-GP's advice for critics, here under clipping: LayerNorm."""
 
     def build_discriminator(self):
-        return _normalised_critic(self, "layer")
+        return _critic(self, "layer")
+
+
+class WideCriticWGAN(ganzoo.WGAN):
+    """More features for a clipped critic: twice the generator's filters."""
+
+    def build_discriminator(self):
+        return _critic(self, width=2)
+
+
+class DeepCriticWGAN(ganzoo.WGAN):
+    """A third strided convolution, without normalisation."""
+
+    def build_discriminator(self):
+        return _critic(self, depth=3)
 
 
 def _rmsprop(learning_rate, decay_steps=None, **kwargs):
@@ -146,6 +160,8 @@ VARIANTS = {
         None,
     ),
     "layernorm_critic": ("critic with LayerNorm", LayerNormWGAN, {}, None),
+    "wide_critic": ("critic twice as wide (64 filters)", WideCriticWGAN, {}, None),
+    "deep_critic": ("critic with three convolutions", DeepCriticWGAN, {}, None),
 }
 
 
