@@ -14,6 +14,7 @@ import os
 import sys
 
 import keras
+import numpy as np
 from keras import layers
 
 import ganzoo
@@ -61,6 +62,70 @@ class FreshBatchWGAN(ganzoo.WGAN):
             log_names=("g_loss",),
         )
         return critic + [generator]
+
+
+class CriticWarmupWGAN(FreshBatchWGAN):
+    """The reference code's schedule: 100 critic updates for the first 25
+    generator updates and for every 500th, 5 otherwise, each critic update
+    on its own real batch. `fit_schedule` trains it."""
+
+    def fit_schedule(self, images, steps):
+        """`steps` generator updates, `n_critic` set before each as scheduled."""
+        functions = {}  # one compiled step per critic count
+        stream = _RealStream(images)
+        for n_critic, count in _warmup_segments(steps):
+            self.discriminator_steps = n_critic
+            self.train_function = functions.get(n_critic)
+            size = n_critic * BATCH
+            batches = _RealBatches(images, stream.take(count * size), size)
+            self.fit(batches, epochs=1, verbose=0)
+            functions[n_critic] = self.train_function
+        self.discriminator_steps = 5
+
+
+def _warmup_segments(steps, warm=100, warm_first=25, every=500, n_critic=5):
+    """`(critic updates per generator update, generator updates)` runs."""
+    counts = [
+        warm if step < warm_first or step % every == 0 else n_critic
+        for step in range(steps)
+    ]
+    segments = []
+    for count in counts:
+        if segments and segments[-1][0] == count:
+            segments[-1][1] += 1
+        else:
+            segments.append([count, 1])
+    return segments
+
+
+class _RealStream:
+    """Indices of successive shuffled passes over `images`."""
+
+    def __init__(self, images):
+        self.num_samples = len(images)
+        self.pending = np.zeros(0, dtype=int)
+
+    def take(self, n):
+        while len(self.pending) < n:
+            order = np.random.permutation(self.num_samples)
+            self.pending = np.concatenate([self.pending, order])
+        taken, self.pending = self.pending[:n], self.pending[n:]
+        return taken
+
+
+class _RealBatches(keras.utils.PyDataset):
+    """The images at `indices`, `size` per batch (one training step's)."""
+
+    def __init__(self, images, indices, size):
+        super().__init__()
+        self.images = images
+        self.indices = indices.reshape(-1, size)
+
+    def __len__(self):
+        return len(self.indices)
+
+    def __getitem__(self, index):
+        return (self.images[self.indices[index]],)
 
 
 def _critic(model, norm=None, depth=2, width=1):
@@ -162,6 +227,13 @@ VARIANTS = {
     "layernorm_critic": ("critic with LayerNorm", LayerNormWGAN, {}, None),
     "wide_critic": ("critic twice as wide (64 filters)", WideCriticWGAN, {}, None),
     "deep_critic": ("critic with three convolutions", DeepCriticWGAN, {}, None),
+    "critic_warmup": (
+        "the reference code's 100 critic updates for the first 25 and every "
+        "500th generator update, each on a new real batch",
+        CriticWarmupWGAN,
+        {},
+        None,
+    ),
 }
 
 
@@ -172,12 +244,17 @@ def run(name, out_dir):
     model = cls(**RECIPE["init"], **extra_init)
     model.compile(**(optimizers() if optimizers else {}))
     images, _ = ganzoo.datasets.load("mnist_5k", split="train")
-    batch_size = BATCH * model.n_critic if cls is FreshBatchWGAN else BATCH
-    per_epoch = -(-len(images) // batch_size)
-    epochs = -(-STEPS // per_epoch)
-    model.fit(images, batch_size=batch_size, epochs=epochs, verbose=2)
+    if cls is CriticWarmupWGAN:
+        model.fit_schedule(images, STEPS)
+        steps = STEPS
+    else:
+        batch_size = BATCH * model.n_critic if cls is FreshBatchWGAN else BATCH
+        per_epoch = -(-len(images) // batch_size)
+        epochs = -(-STEPS // per_epoch)
+        model.fit(images, batch_size=batch_size, epochs=epochs, verbose=2)
+        steps = epochs * per_epoch
     metrics = evaluate_gan(model)
-    result = {"variant": name, "generator_steps": epochs * per_epoch, **metrics}
+    result = {"variant": name, "generator_steps": steps, **metrics}
     os.makedirs(out_dir, exist_ok=True)
     with open(os.path.join(out_dir, f"{name}.json"), "w") as f:
         json.dump(result, f, indent=2)
