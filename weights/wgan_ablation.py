@@ -286,6 +286,15 @@ def go_on(epochs, every, out_dir):
     return rows
 
 
+def _figure_cells(r):
+    """The table cells from generator steps to the rarest digit's share."""
+    rarest = min(r["class_histogram"]) / sum(r["class_histogram"])
+    return (
+        f"| {r['generator_steps']:,} | {r['frechet_distance']:.0f} "
+        f"| {r['precision']:.3g} | {r['recall']:.3g} | {rarest:.1%} |"
+    )
+
+
 def go_on_table(rows):
     """Markdown table of `go_on`'s figures, one row per measurement."""
     lines = [
@@ -293,11 +302,7 @@ def go_on_table(rows):
         "| --- | --- | --- | --- | --- | --- |",
     ]
     for r in rows:
-        rarest = min(r["class_histogram"]) / sum(r["class_histogram"])
-        lines.append(
-            f"| {r['epochs']} | {r['generator_steps']:,} | {r['frechet_distance']:.0f} "
-            f"| {r['precision']:.3g} | {r['recall']:.3g} | {rarest:.1%} |"
-        )
+        lines.append(f"| {r['epochs']} {_figure_cells(r)}")
     return "\n".join(lines)
 
 
@@ -314,11 +319,7 @@ def table(out_dir):
             continue
         with open(path) as f:
             r = json.load(f)
-        rarest = min(r["class_histogram"]) / sum(r["class_histogram"])
-        rows.append(
-            f"| {change} | {r['generator_steps']:,} | {r['frechet_distance']:.0f} "
-            f"| {r['precision']:.3g} | {r['recall']:.3g} | {rarest:.1%} |"
-        )
+        rows.append(f"| {change} {_figure_cells(r)}")
     return "\n".join(rows)
 
 
