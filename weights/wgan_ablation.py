@@ -9,6 +9,7 @@ finished variants is printed. docs/loss_families.md reports the figures.
 """
 
 import argparse
+import itertools
 import json
 import os
 import sys
@@ -71,31 +72,26 @@ class CriticWarmupWGAN(FreshBatchWGAN):
 
     def fit_schedule(self, images, steps):
         """`steps` generator updates, `n_critic` set before each as scheduled."""
+        usual = self.discriminator_steps
         functions = {}  # one compiled step per critic count
         stream = _RealStream(images)
-        for n_critic, count in _warmup_segments(steps):
+        for n_critic, count in _warmup_segments(steps, n_critic=usual):
             self.discriminator_steps = n_critic
             self.train_function = functions.get(n_critic)
             size = n_critic * BATCH
             batches = _RealBatches(images, stream.take(count * size), size)
             self.fit(batches, epochs=1, verbose=0)
             functions[n_critic] = self.train_function
-        self.discriminator_steps = 5
+        self.discriminator_steps = usual
 
 
-def _warmup_segments(steps, warm=100, warm_first=25, every=500, n_critic=5):
+def _warmup_segments(steps, n_critic, warm=100, warm_first=25, every=500):
     """`(critic updates per generator update, generator updates)` runs."""
-    counts = [
+    counts = (
         warm if step < warm_first or step % every == 0 else n_critic
         for step in range(steps)
-    ]
-    segments = []
-    for count in counts:
-        if segments and segments[-1][0] == count:
-            segments[-1][1] += 1
-        else:
-            segments.append([count, 1])
-    return segments
+    )
+    return [[count, len(list(run))] for count, run in itertools.groupby(counts)]
 
 
 class _RealStream:
