@@ -163,8 +163,16 @@ class LayerNormWGAN(ganzoo.WGAN):
 class WideCriticWGAN(ganzoo.WGAN):
     """More features for a clipped critic: twice the generator's filters."""
 
+    width = 2
+
     def build_discriminator(self):
-        return _critic(self, width=2)
+        return _critic(self, width=self.width)
+
+
+class WiderCriticWGAN(WideCriticWGAN):
+    """Four times the generator's filters."""
+
+    width = 4
 
 
 class DeepCriticWGAN(ganzoo.WGAN):
@@ -213,6 +221,15 @@ VARIANTS = {
             d_optimizer=_rmsprop(2e-4, 5 * STEPS), g_optimizer=_rmsprop(2e-4, STEPS)
         ),
     ),
+    "adam": (
+        "Adam(1e-4, 0.5, 0.9), WGAN-GP's optimizers",
+        ganzoo.WGAN,
+        {},
+        lambda: dict(
+            d_optimizer=keras.optimizers.Adam(1e-4, 0.5, 0.9),
+            g_optimizer=keras.optimizers.Adam(1e-4, 0.5, 0.9),
+        ),
+    ),
     "ema": ("generator EMA, decay 0.999", ganzoo.WGAN, {"ema_decay": 0.999}, None),
     "batchnorm_critic": (
         "critic with three convolutions and BatchNorm",
@@ -222,6 +239,12 @@ VARIANTS = {
     ),
     "layernorm_critic": ("critic with LayerNorm", LayerNormWGAN, {}, None),
     "wide_critic": ("critic twice as wide (64 filters)", WideCriticWGAN, {}, None),
+    "wider_critic": (
+        "critic four times as wide (128 filters)",
+        WiderCriticWGAN,
+        {},
+        None,
+    ),
     "deep_critic": ("critic with three convolutions", DeepCriticWGAN, {}, None),
     "critic_warmup": (
         "the reference code's 100 critic updates for the first 25 and every "
