@@ -124,11 +124,14 @@ class _RealBatches(keras.utils.PyDataset):
         return (self.images[self.indices[index]],)
 
 
-def _critic(model, norm=None, depth=2, width=1):
+def _critic(model, norm=None, depth=2, width=1, zero_background=False):
     """`depth` strided convolutions starting at `width` times the model's
     filters, `norm` (if any) after every one but the first, and an unbiased
-    linear score."""
+    linear score. `zero_background` maps the images from [-1, 1] to [0, 1]
+    first, so that the black background enters the critic as 0."""
     x = images = keras.Input(model.image_shape)
+    if zero_background:
+        x = layers.Rescaling(0.5, offset=0.5)(x)
     for i in range(depth):
         x = layers.Conv2D(
             width * model.filters * 2**i,
@@ -180,6 +183,18 @@ class DeepCriticWGAN(ganzoo.WGAN):
 
     def build_discriminator(self):
         return _critic(self, depth=3)
+
+
+class ZeroBackgroundWGAN(ganzoo.WGAN):
+    """The critic sees the images in [0, 1], the background as 0.
+
+    A clipped bias (at most 0.01) cannot offset what a background of -1 adds
+    to every unit (up to 0.25 in the first layer); a background of 0 adds
+    nothing, so the units' kinks sit where the strokes are.
+    """
+
+    def build_discriminator(self):
+        return _critic(self, zero_background=True)
 
 
 def _rmsprop(learning_rate, decay_steps=None, **kwargs):
@@ -246,6 +261,12 @@ VARIANTS = {
         None,
     ),
     "deep_critic": ("critic with three convolutions", DeepCriticWGAN, {}, None),
+    "zero_background": (
+        "critic input mapped to [0, 1], the background 0 instead of -1",
+        ZeroBackgroundWGAN,
+        {},
+        None,
+    ),
     "critic_warmup": (
         "the reference code's 100 critic updates for the first 25 and every "
         "500th generator update, each on a new real batch",
