@@ -7,6 +7,8 @@ import zipfile
 
 import pytest
 
+import ganzoo
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
@@ -31,14 +33,20 @@ def wheel(tmp_path_factory):
         timeout=300,
     )
     assert result.returncode == 0, result.stderr[-3000:]
+    # setuptools warns of data folders it would drop from a future build.
+    assert "would be ignored" not in result.stdout + result.stderr
     (path,) = [os.path.join(out, f) for f in os.listdir(out) if f.endswith(".whl")]
     with zipfile.ZipFile(path) as z:
         return set(z.namelist())
 
 
 def test_wheel_has_presets_data_and_cli(wheel):
-    for name in ("gan_mnist", "dcgan_mnist", "digit_classifier_mnist"):
-        for file in ("config.json", "model.weights.h5", "metadata.json"):
+    shipped = [
+        p["name"] for p in ganzoo.presets.list_presets() if p["source"] == "builtin"
+    ]
+    assert len(shipped) >= 15
+    for name in shipped:
+        for file in ("config.json", "model.weights.h5", "metadata.json", "README.md"):
             assert f"ganzoo/_weights/{name}/{file}" in wheel
     assert "ganzoo/datasets/mnist_5k.npz" in wheel
     assert "ganzoo/datasets/MNIST_5K_NOTICE.md" in wheel
