@@ -188,9 +188,10 @@ class DeepCriticWGAN(ganzoo.WGAN):
 class ZeroBackgroundWGAN(ganzoo.WGAN):
     """The critic sees the images in [0, 1], the background as 0.
 
-    A clipped bias (at most 0.01) cannot offset what a background of -1 adds
-    to every unit (up to 0.25 in the first layer); a background of 0 adds
-    nothing, so the units' kinks sit where the strokes are.
+    Tests whether the clip holds the critic back through its biases: a
+    clipped bias (at most 0.01) cannot offset what a background of -1 adds to
+    every unit (up to 0.25 in the first layer), while a background of 0 adds
+    nothing.
     """
 
     def build_discriminator(self):
