@@ -50,16 +50,19 @@ def check_images(images, image_shape, arg="images"):
     shape = tuple(images.shape)
     dtype = str(getattr(images, "dtype", ""))
     expected = (None,) + tuple(image_shape)
+    # Only the image dimensions are reported: callers may check a slice of
+    # the user's batch, whose first dimension is then not the user's.
     if len(shape) != 4:
         raise ValueError(
             f"`{arg}` must be a batch of images of rank 4 "
             f"(batch, height, width, channels) = {expected}. "
-            f"Received: {arg}.shape={shape}"
+            f"Received: `{arg}` of rank {len(shape)}, with "
+            f"{arg}.shape[1:]={shape[1:]}"
         )
-    if tuple(d for d in shape[1:]) != tuple(image_shape):
+    if tuple(shape[1:]) != tuple(image_shape):
         raise ValueError(
-            f"`{arg}` do not match the model's image_shape: expected "
-            f"(batch,) + {tuple(image_shape)}. Received: {arg}.shape={shape}"
+            f"`{arg}` does not match the model's image_shape: expected images "
+            f"of shape {tuple(image_shape)}. Received: {arg}.shape[1:]={shape[1:]}"
         )
     if "float" not in dtype:
         raise TypeError(
