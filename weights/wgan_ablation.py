@@ -246,6 +246,12 @@ def _rmsprop(learning_rate, decay_steps=None, **kwargs):
     return keras.optimizers.RMSprop(learning_rate, **kwargs)
 
 
+def _rho_099_optimizers():
+    return dict(
+        d_optimizer=_rmsprop(5e-5, rho=0.99), g_optimizer=_rmsprop(5e-5, rho=0.99)
+    )
+
+
 # name -> (what changes, class, extra init arguments, optimizers factory)
 VARIANTS = {
     "paper": ("none: RMSprop(5e-5), clip 0.01, 5 critic steps", ganzoo.WGAN, {}, None),
@@ -259,9 +265,7 @@ VARIANTS = {
         "RMSprop rho 0.99 (PyTorch's default) instead of 0.9",
         ganzoo.WGAN,
         {},
-        lambda: dict(
-            d_optimizer=_rmsprop(5e-5, rho=0.99), g_optimizer=_rmsprop(5e-5, rho=0.99)
-        ),
+        _rho_099_optimizers,
     ),
     "lr_2e-4": (
         "learning rate 2e-4",
@@ -319,9 +323,7 @@ VARIANTS = {
         "images in [0, 1], and RMSprop rho 0.99, together",
         CombinedWGAN,
         {},
-        lambda: dict(
-            d_optimizer=_rmsprop(5e-5, rho=0.99), g_optimizer=_rmsprop(5e-5, rho=0.99)
-        ),
+        _rho_099_optimizers,
     ),
     "free_biases": (
         "only the kernels clipped, the biases free",
