@@ -13,7 +13,7 @@ bash "$root/scripts/setup.sh" || exit 1
 cd "$root"
 py="$root/.venv/bin/python"
 export TF_CPP_MIN_LOG_LEVEL=3 PYTHONUNBUFFERED=1
-"$py" -m ruff check ganzoo tests examples docs weights bench || exit 1
+"$py" -m ruff check ganzoo tests examples docs weights bench experiments || exit 1
 echo "=== docs (mkdocs build --strict)"
 NO_MKDOCS_2_WARNING=1 KERAS_BACKEND="${KERAS_BACKEND:-jax}" \
   "$root/.venv/bin/mkdocs" build --strict --quiet --site-dir "$root/site" || exit 1

@@ -1,13 +1,14 @@
 """How the conditional presets were made: `python weights/conditional_recipes.py NAME`.
 
-Trains CGAN, the conditional DCGAN or ACGAN on the bundled MNIST training
-split (4,000 labelled digits), measures it on the 1,000 held-out digits
-with the `digit_classifier_mnist` preset, and writes `weights/NAME/`.
-Besides `recipes.py`'s figures it records `label_accuracy`: the fraction
-of 1,000 samples (seed 1, 100 per class) that the digit classifier assigns
-to the requested class; for ACGAN also the held-out accuracy of its own
-`classify`. Work files live in `outputs/recipes/NAME/`; training resumes
-from there if interrupted, and a finished model there is reused.
+Trains CGAN, the conditional DCGAN or ACGAN on the 60,000 labelled MNIST
+training digits (`GANZOO_MNIST_PATH` names a local copy), measures it
+against the 10,000 official test digits with the `digit_classifier_mnist`
+preset, and writes `weights/NAME/`. Besides `recipes.py`'s figures it
+records `label_accuracy`: the fraction of 10,000 samples (seed 1, 1,000
+per class) that the digit classifier assigns to the requested class; for
+ACGAN also the test accuracy of its own `classify`. Work files (with the
+learning curve) live in `outputs/recipes/NAME/` or `--work-dir`; training
+resumes from there if interrupted, and a finished model there is reused.
 """
 
 import argparse
@@ -19,9 +20,13 @@ import numpy as np
 import ganzoo
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from recipe_tools import MNIST_TRAIN  # noqa: E402
+from recipe_tools import NUM_EVAL_SAMPLES  # noqa: E402
 from recipe_tools import compiled  # noqa: E402
 from recipe_tools import evaluate_gan  # noqa: E402
+from recipe_tools import evaluation_data  # noqa: E402
 from recipe_tools import fit_once  # noqa: E402
+from recipe_tools import load_mnist  # noqa: E402
 from recipe_tools import mnist_training_steps  # noqa: E402
 from recipe_tools import recipe_command  # noqa: E402
 from recipe_tools import write_preset  # noqa: E402
@@ -33,8 +38,9 @@ CONDITIONAL_RECIPES = {
     "cgan_mnist": dict(
         cls="CGAN",
         init=dict(image_shape=(28, 28, 1), num_classes=10, latent_dim=100, seed=0),
-        epochs=150,
+        epochs=30,
         batch_size=64,
+        curve_every=5,
     ),
     "cdcgan_mnist": dict(
         cls="ConditionalDCGAN",
@@ -45,8 +51,9 @@ CONDITIONAL_RECIPES = {
             filters=32,
             seed=0,
         ),
-        epochs=100,
+        epochs=20,
         batch_size=64,
+        curve_every=4,
     ),
     "acgan_mnist": dict(
         cls="ACGAN",
@@ -58,8 +65,9 @@ CONDITIONAL_RECIPES = {
             seed=0,
             classify_fakes=False,
         ),
-        epochs=80,
+        epochs=20,
         batch_size=64,
+        curve_every=4,
     ),
 }
 
@@ -67,7 +75,7 @@ CONDITIONAL_RECIPES = {
 def train(name, work_dir, epochs):
     """Trains (or reloads) the model of recipe `name` on labelled digits."""
     recipe = CONDITIONAL_RECIPES[name]
-    images, labels = ganzoo.datasets.load("mnist_5k", split="train")
+    images, labels = load_mnist("train")
     build = compiled(recipe["cls"], recipe["init"])
     return fit_once(
         work_dir,
@@ -76,13 +84,14 @@ def train(name, work_dir, epochs):
         labels,
         epochs=epochs,
         batch_size=recipe["batch_size"],
+        curve=(recipe["curve_every"], evaluate_conditional),
     )
 
 
-def evaluate_conditional(model, num_samples=1000):
+def evaluate_conditional(model, num_samples=NUM_EVAL_SAMPLES):
     """`recipes.evaluate_gan`'s figures plus how well labels are followed."""
     metrics = evaluate_gan(model, num_samples)
-    classifier = ganzoo.from_preset("digit_classifier_mnist")
+    classifier, test_images, test_labels, _ = evaluation_data()
     labels = np.arange(num_samples) % model.num_classes
     samples = model.generate(num_samples, labels=labels, seed=1)
     hits = np.asarray(classifier.predict_labels(samples)) == labels
@@ -91,7 +100,6 @@ def evaluate_conditional(model, num_samples=1000):
         float(np.mean(hits[labels == c])) for c in range(model.num_classes)
     ]
     if hasattr(model, "classify"):
-        test_images, test_labels = ganzoo.datasets.load("mnist_5k", split="test")
         predicted = np.argmax(model.classify(test_images), axis=1)
         metrics["classify_test_accuracy"] = float(np.mean(predicted == test_labels))
     return metrics
@@ -128,9 +136,10 @@ def main(argv=None):
         model,
         args.name,
         command=command,
-        dataset="mnist_5k train split (4,000 labelled digits)",
+        dataset=MNIST_TRAIN,
         training_steps=mnist_training_steps(epochs, recipe["batch_size"]),
         metrics=metrics,
+        work_dir=work_dir,
     )
 
 

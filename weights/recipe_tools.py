@@ -5,22 +5,52 @@ steps common to all of them live here so that every preset is trained,
 measured and written the same way.
 """
 
+import functools
+import json
 import os
 import sys
 import time
 
 import keras
+import numpy as np
 
 import ganzoo
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-MNIST_TRAIN = "mnist_5k train split (4,000 digits)"
-MNIST_TRAIN_SIZE = 4000
+MNIST_TRAIN = "MNIST train, 60,000 digits (keras.datasets.mnist)"
+MNIST_TEST = "MNIST test, the official 10,000 digits"
+MNIST_TRAIN_SIZE = 60000
+NUM_EVAL_SAMPLES = 10000
 
 
-def mnist_training_steps(epochs, batch_size):
-    """Updates of `epochs` passes over the MNIST training split (last batch kept)."""
-    return epochs * -(-MNIST_TRAIN_SIZE // batch_size)
+def mnist_training_steps(epochs, batch_size, num_images=MNIST_TRAIN_SIZE):
+    """Updates of `epochs` passes over `num_images` digits (last batch kept)."""
+    return epochs * -(-num_images // batch_size)
+
+
+def load_mnist(split):
+    """MNIST as a user loads it: `ganzoo.datasets.load("mnist", split)`.
+
+    Set `GANZOO_MNIST_PATH` to a copy of keras's `mnist.npz` to train
+    without a download.
+    """
+    return ganzoo.datasets.load("mnist", split=split)
+
+
+@functools.lru_cache(maxsize=1)
+def evaluation_data():
+    """The classifier, the test digits and the real-data floor, made once.
+
+    The floor is 10,000 training digits measured against the 10,000 test
+    digits exactly as a generator's samples are.
+    """
+    classifier = ganzoo.from_preset("digit_classifier_mnist")
+    test_images, test_labels = load_mnist("test")
+    train_images, _ = load_mnist("train")
+    real = ganzoo.metrics.evaluate_generator(
+        train_images[:NUM_EVAL_SAMPLES], test_images, classifier
+    )
+    return classifier, test_images, test_labels, real
 
 
 def recipe_command(script, argv=None):
@@ -41,8 +71,88 @@ def recipe_command(script, argv=None):
     )
 
 
+class LearningCurve(keras.callbacks.Callback):
+    """Keeps a run's training time and learning curve in `work_dir`.
+
+    `work_dir/training_seconds` holds the seconds spent in epochs so far,
+    summed over resumed runs. Every `every` epochs, if `measure` is given,
+    one JSON line (epoch, generator steps, training seconds and
+    `measure(model)`'s headline figures) is appended to
+    `work_dir/curve.jsonl`, so a run resumed by `BackupAndRestore` keeps its
+    earlier points.
+    """
+
+    def __init__(self, work_dir, steps_per_epoch, measure=None, every=1):
+        super().__init__()
+        self.work_dir = work_dir
+        self.steps_per_epoch = steps_per_epoch
+        self.measure = measure
+        self.every = every
+        self.epoch_start = None
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self.epoch_start = time.time()
+
+    def on_epoch_end(self, epoch, logs=None):
+        seconds = training_seconds(self.work_dir) + time.time() - self.epoch_start
+        with open(os.path.join(self.work_dir, "training_seconds"), "w") as f:
+            f.write(f"{seconds:.1f}\n")
+        if self.measure is None or (epoch + 1) % self.every:
+            return
+        point = {
+            "epoch": epoch + 1,
+            "generator_steps": (epoch + 1) * self.steps_per_epoch,
+            "training_seconds": round(seconds),
+            **summary(self.measure(self.model)),
+        }
+        print(f"Learning curve: {point}")
+        with open(os.path.join(self.work_dir, "curve.jsonl"), "a") as f:
+            f.write(json.dumps(point) + "\n")
+
+
+def training_seconds(work_dir):
+    """Seconds a run in `work_dir` has spent training (0 before it starts)."""
+    path = os.path.join(work_dir, "training_seconds")
+    if not os.path.exists(path):
+        return 0.0
+    with open(path) as f:
+        return float(f.read())
+
+
+def summary(metrics):
+    """The headline figures of a metrics dict, rounded, for curves and logs."""
+    keys = ("frechet_distance", "precision", "recall", "label_accuracy")
+    out = {key: round(float(metrics[key]), 4) for key in keys if key in metrics}
+    if "class_histogram" in metrics:
+        histogram = np.asarray(metrics["class_histogram"])
+        out["rarest_digit_share"] = round(float(histogram.min() / histogram.sum()), 4)
+    return out
+
+
+def read_curve(work_dir):
+    """The learning curve of a run, one point per epoch (the latest wins)."""
+    path = os.path.join(work_dir, "curve.jsonl")
+    if not os.path.exists(path):
+        return []
+    points = {}
+    with open(path) as f:
+        for line in f:
+            point = json.loads(line)
+            points[point["epoch"]] = point
+    return [points[epoch] for epoch in sorted(points)]
+
+
 def fit_once(
-    work_dir, build, x, y=None, *, epochs, batch_size, grid=None, initial_epoch=0
+    work_dir,
+    build,
+    x,
+    y=None,
+    *,
+    epochs,
+    batch_size,
+    grid=None,
+    initial_epoch=0,
+    curve=None,
 ):
     """Trains `build()`'s compiled model with `fit`, or reuses a finished one.
 
@@ -61,14 +171,24 @@ def fit_once(
             epochs).
         initial_epoch: passed to `fit`: where a model that `build` returns
             already trained (e.g. loaded from an earlier stage) goes on.
+        curve: optional `(every, measure)`: a `LearningCurve` records
+            `measure(model)` every `every` epochs.
     """
     trained_path = os.path.join(work_dir, "trained.keras")
     if os.path.exists(trained_path):
         print(f"Reusing {trained_path}")
         return keras.saving.load_model(trained_path)
+    os.makedirs(work_dir, exist_ok=True)
     keras.utils.set_random_seed(0)
     model = build()
     start = time.time()
+    callbacks = [
+        keras.callbacks.BackupAndRestore(os.path.join(work_dir, "backup")),
+        ganzoo.SampleGrid(os.path.join(work_dir, "samples"), **(grid or {"every": 5})),
+    ]
+    every, measure = curve or (1, None)
+    steps = -(-len(x) // batch_size)
+    callbacks.append(LearningCurve(work_dir, steps, measure, every))
     model.fit(
         x,
         y,
@@ -76,12 +196,7 @@ def fit_once(
         epochs=epochs,
         initial_epoch=initial_epoch,
         verbose=2,
-        callbacks=[
-            keras.callbacks.BackupAndRestore(os.path.join(work_dir, "backup")),
-            ganzoo.SampleGrid(
-                os.path.join(work_dir, "samples"), **(grid or {"every": 5})
-            ),
-        ],
+        callbacks=callbacks,
     )
     print(f"Trained in {time.time() - start:.0f} s")
     model.save(trained_path)
@@ -99,16 +214,11 @@ def compiled(cls_name, init):
     return build
 
 
-def evaluate_gan(model, num_samples=1000):
-    """Figures on the digit classifier's features, against held-out digits."""
-    classifier = ganzoo.from_preset("digit_classifier_mnist")
-    test_images, _ = ganzoo.datasets.load("mnist_5k", split="test")
-    train_images, _ = ganzoo.datasets.load("mnist_5k", split="train")
+def evaluate_gan(model, num_samples=NUM_EVAL_SAMPLES):
+    """Figures on the digit classifier's features, against the test digits."""
+    classifier, test_images, _, real = evaluation_data()
     samples = model.generate(num_samples, seed=1)
     fake = ganzoo.metrics.evaluate_generator(samples, test_images, classifier)
-    real = ganzoo.metrics.evaluate_generator(
-        train_images[:num_samples], test_images, classifier
-    )
     return {
         "frechet_distance": fake["frechet_distance"],
         "precision": fake["precision"],
@@ -119,6 +229,7 @@ def evaluate_gan(model, num_samples=1000):
         "real_recall": real["recall"],
         "num_samples": num_samples,
         "num_real_test": int(len(test_images)),
+        "evaluated_on": MNIST_TEST,
     }
 
 
@@ -131,10 +242,18 @@ def write_preset(
     training_steps,
     metrics,
     sample_inputs=None,
+    work_dir=None,
     **extra,
 ):
-    """Writes `weights/NAME/` with the run's metadata."""
+    """Writes `weights/NAME/` with the run's metadata.
+
+    Given the run's `work_dir`, its training time and learning curve (see
+    `LearningCurve`) go into the metadata too.
+    """
     folder = os.path.join(HERE, name)
+    if work_dir is not None:
+        extra["training_seconds"] = round(training_seconds(work_dir))
+        extra["learning_curve"] = read_curve(work_dir)
     model.save_to_preset(
         folder,
         sample_inputs=sample_inputs,

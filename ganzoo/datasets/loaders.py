@@ -2,6 +2,7 @@
 
 import difflib
 
+from ganzoo.datasets.keras_datasets import PATH_VARIABLES
 from ganzoo.datasets.keras_datasets import load_cifar10
 from ganzoo.datasets.keras_datasets import load_fashion_mnist
 from ganzoo.datasets.keras_datasets import load_mnist
@@ -37,7 +38,7 @@ def _unknown(what, value, choices):
     return f"Unknown {what}. Available: {available}.{hint} Received: "
 
 
-def load(name="mnist_5k", split="train"):
+def load(name="mnist_5k", split="train", path=None):
     """Loads a dataset as float32 images in [-1, 1] and int32 labels.
 
     Datasets:
@@ -51,12 +52,18 @@ def load(name="mnist_5k", split="train"):
     - `"mnist"`, `"fashion_mnist"`: 28x28 grayscale, 60,000 train and
       10,000 test images, from `keras.datasets` (downloaded once, then read
       from the Keras cache, `~/.keras/datasets` or `$KERAS_HOME/datasets`).
+      For `"mnist"`, `path=` (or, for scripts, `$GANZOO_MNIST_PATH`) names
+      a local copy of keras's `mnist.npz` to read instead: the keys
+      `x_train`, `y_train`, `x_test`, `y_test`, uint8 images of shape
+      `(n, 28, 28)` and their labels, as `load_data()` returns them.
     - `"cifar10"`: 32x32 RGB, 50,000 train and 10,000 test images, from
       `keras.datasets`.
 
     Args:
         name: One of `ganzoo.datasets.names()`.
         split: `"train"` or `"test"`; `"mnist_5k"` also takes `"all"`.
+        path: Optional local `.npz` file for `"mnist"` (see above), read
+            instead of downloading.
 
     Returns:
         Tuple `(images, labels)`: `images` float32 of shape
@@ -72,6 +79,12 @@ def load(name="mnist_5k", split="train"):
     test_images, test_labels = ganzoo.datasets.load("mnist_5k", split="test")
     assert test_images.shape == (1000, 28, 28, 1)
     ```
+
+    The whole MNIST from a copy on disk (no download):
+
+    ```python
+    images, labels = ganzoo.datasets.load("mnist", path="mnist.npz")
+    ```
     """
     if not isinstance(name, str) or name not in _DATASETS:
         raise ValueError(_unknown("dataset name", name, names()) + f"name={name!r}")
@@ -81,4 +94,11 @@ def load(name="mnist_5k", split="train"):
             _unknown(f"split for dataset {name!r}", split, list(splits))
             + f"split={split!r}"
         )
-    return loader(split)
+    if path is None:
+        return loader(split)
+    if name not in PATH_VARIABLES:
+        raise ValueError(
+            f"`path` is read only for {sorted(PATH_VARIABLES)}; {name!r} comes "
+            f"from keras.datasets. Received: name={name!r}, path={path!r}"
+        )
+    return loader(split, path=path)

@@ -1,17 +1,20 @@
-"""Trains the `DigitClassifier` of `ganzoo.metrics` on the bundled digits.
+"""Trains the `DigitClassifier` of `ganzoo.metrics` on MNIST digits.
 
 Usage:
 
 ```
 KERAS_BACKEND=jax python -m ganzoo.metrics.train_digit_classifier \\
-    --out digit_classifier --epochs 20 --seed 0
+    --out digit_classifier --epochs 20 --seed 0 [--dataset mnist]
 ```
 
-Trains on the 4,000 images of `ganzoo.datasets.load("mnist_5k", "train")`,
+Trains on the `"train"` split of `ganzoo.datasets.load(DATASET)` (by
+default the 4,000 bundled `mnist_5k` digits; `--dataset mnist` takes the
+60,000 MNIST training digits, read from `$GANZOO_MNIST_PATH` when set),
 each epoch shifting every image by a random whole number of pixels in
 [-2, 2] along each axis (background filled with -1), with Adam and a cosine
-learning-rate decay. Then it measures the accuracy on the 1,000 held-out
-`"test"` images, saves the model to `OUT/model.keras` and writes
+learning-rate decay. Then it measures the accuracy on the held-out
+`"test"` split (1,000 `mnist_5k` digits, or MNIST's official 10,000), saves
+the model to `OUT/model.keras` and writes
 `OUT/metrics.json` (test accuracy, settings, Keras version, backend, the
 command and timings). `--validation-split` holds out part of the training
 split to choose settings without looking at the test split.
@@ -61,9 +64,15 @@ def random_translate(images, max_shift, rng, fill_value=-1.0):
 def parse_args(argv=None):
     parser = argparse.ArgumentParser(
         prog=f"python -m {MODULE}",
-        description="Train the ganzoo.metrics DigitClassifier on mnist_5k.",
+        description="Train the ganzoo.metrics DigitClassifier on MNIST digits.",
     )
     parser.add_argument("--out", required=True, help="Output directory.")
+    parser.add_argument(
+        "--dataset",
+        choices=("mnist_5k", "mnist"),
+        default="mnist_5k",
+        help="Digits to train on: the bundled 4,000 (default) or all 60,000.",
+    )
     parser.add_argument("--epochs", type=int, default=20)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--batch-size", type=int, default=64)
@@ -90,8 +99,8 @@ def parse_args(argv=None):
 def train(args, command):
     keras.utils.set_random_seed(args.seed)
     rng = np.random.default_rng(args.seed)
-    images, labels = datasets.load("mnist_5k", split="train")
-    test_images, test_labels = datasets.load("mnist_5k", split="test")
+    images, labels = datasets.load(args.dataset, split="train")
+    test_images, test_labels = datasets.load(args.dataset, split="test")
 
     validation_data = None
     if args.validation_split:
@@ -150,6 +159,7 @@ def train(args, command):
         "num_test": int(len(test_images)),
         "num_train": int(len(images)),
         "num_validation": 0 if validation_data is None else len(validation_data[0]),
+        "dataset": args.dataset,
         "epochs": args.epochs,
         "seed": args.seed,
         "batch_size": args.batch_size,

@@ -43,9 +43,11 @@ def quality_summary(metrics):
         accuracy = format_figure(metrics["code_class_accuracy"])
         parts.append(f"code-to-digit accuracy {accuracy}")
     if "frechet_distance" in metrics:
+        text = f"FD {format_figure(metrics['frechet_distance'])}"
+        if "real_frechet_distance" in metrics:
+            text += f" (real digits {format_figure(metrics['real_frechet_distance'])})"
         parts.append(
-            f"FD {format_figure(metrics['frechet_distance'])}, "
-            f"precision {format_figure(metrics['precision'])}, "
+            f"{text}, precision {format_figure(metrics['precision'])}, "
             f"recall {format_figure(metrics['recall'])}"
         )
     parts += _translation_summary(metrics)
@@ -94,16 +96,17 @@ def markdown_table(family=None):
         family: Optional class name: only that class's presets.
     """
     lines = [
-        "| Preset | Class | Parameters | Quality (held-out data) |",
-        "| --- | --- | --- | --- |",
+        "| Preset | Class | Parameters | Trained on | Quality (held-out data) |",
+        "| --- | --- | --- | --- | --- |",
     ]
     for row in list_presets(family):
         if row["downloads_on_first_use"]:
             continue  # converted or downloaded presets have no figures here
         params = row.get("parameter_count")
+        data = row.get("dataset", "-").split(" (")[0].replace(" train split", "")
         lines.append(
             f"| `{row['name']}` | `{row['class_name']}` | "
-            f"{f'{params:,}' if params else '-'} | "
+            f"{f'{params:,}' if params else '-'} | {data} | "
             f"{quality_summary(row.get('metrics', {}))} |"
         )
     return "\n".join(lines)

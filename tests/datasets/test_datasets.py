@@ -330,3 +330,84 @@ def test_cifar10_over_loopback(loopback):
         keras.config.set_image_data_format(original)
     assert loopback.requests == ["/cifar-10-python.tar.gz"]  # Cached.
     np.testing.assert_array_equal(images, _scaled(x_test))
+
+
+# ------------------------------------------- MNIST from a local copy
+
+
+def _write_mnist_npz(path, **overrides):
+    arrays = {
+        "x_train": _fake_images(6, (28, 28), 5),
+        "y_train": np.array([0, 1, 2, 3, 4, 9], "uint8"),
+        "x_test": _fake_images(3, (28, 28), 6),
+        "y_test": np.array([5, 6, 7], "uint8"),
+    }
+    arrays.update(overrides)
+    np.savez(path, **{k: v for k, v in arrays.items() if v is not None})
+    return arrays
+
+
+@pytest.mark.parametrize("split", ["train", "test"])
+def test_mnist_from_local_path(tmp_path, split):
+    arrays = _write_mnist_npz(tmp_path / "mnist.npz")
+    images, labels = datasets.load("mnist", split=split, path=tmp_path / "mnist.npz")
+    x, y = arrays[f"x_{split}"], arrays[f"y_{split}"]
+    assert images.shape == x.shape + (1,) and images.dtype == np.float32
+    np.testing.assert_array_equal(images[..., 0], _scaled(x))
+    assert labels.dtype == np.int32
+    np.testing.assert_array_equal(labels, y)
+
+
+def test_mnist_path_variable(tmp_path, monkeypatch):
+    arrays = _write_mnist_npz(tmp_path / "copy.npz")
+    monkeypatch.setenv("GANZOO_MNIST_PATH", str(tmp_path / "copy.npz"))
+    images, labels = datasets.load("mnist", split="test")
+    np.testing.assert_array_equal(images[..., 0], _scaled(arrays["x_test"]))
+    np.testing.assert_array_equal(labels, arrays["y_test"])
+    # An explicit path wins over the variable.
+    other = _write_mnist_npz(
+        tmp_path / "other.npz", y_test=np.array([1, 1, 1], "uint8")
+    )
+    _, labels = datasets.load("mnist", split="test", path=tmp_path / "other.npz")
+    np.testing.assert_array_equal(labels, other["y_test"])
+
+
+def test_mnist_path_variable_missing_file(tmp_path, monkeypatch):
+    monkeypatch.setenv("GANZOO_MNIST_PATH", str(tmp_path / "absent.npz"))
+    with pytest.raises(FileNotFoundError, match=r"\$GANZOO_MNIST_PATH.*absent\.npz"):
+        datasets.load("mnist")
+
+
+@pytest.mark.parametrize(
+    "overrides, message",
+    [
+        ({"y_train": None}, r"lacks the key\(s\) \['y_train'\]"),
+        (
+            {"x_train": np.zeros((6, 28, 28), "float32")},
+            r"`x_train` must be uint8 images of shape \(n, 28, 28\)\. "
+            r"Received: dtype=float32",
+        ),
+        (
+            {"x_train": np.zeros((6, 32, 32), "uint8")},
+            r"Received: dtype=uint8, shape=\(6, 32, 32\)",
+        ),
+        ({"y_train": np.zeros(5, "uint8")}, r"one integer label per image"),
+        ({"y_train": np.zeros(6, "float32")}, r"dtype=float32"),
+        ({"y_train": np.array([0, 1, 2, 3, 4, 10])}, r"class ids in \[0, 10\)"),
+    ],
+)
+def test_mnist_local_copy_is_checked(tmp_path, overrides, message):
+    path = tmp_path / "bad.npz"
+    _write_mnist_npz(path, **overrides)
+    with pytest.raises(ValueError, match=message):
+        datasets.load("mnist", path=path)
+
+
+def test_mnist_path_errors(tmp_path):
+    with pytest.raises(FileNotFoundError, match=r"`path`.*No such file"):
+        datasets.load("mnist", path=tmp_path / "absent.npz")
+    (tmp_path / "junk.npz").write_bytes(b"not an archive")
+    with pytest.raises(ValueError, match=r"not a readable `\.npz` file"):
+        datasets.load("mnist", path=tmp_path / "junk.npz")
+    with pytest.raises(ValueError, match=r"`path` is read only for \['mnist'\]"):
+        datasets.load("cifar10", path=tmp_path / "junk.npz")
