@@ -73,5 +73,106 @@ def check_images(images, image_shape, arg="images"):
     return images
 
 
+#: How far outside [-1, 1] pixel values may stray (resampling overshoot).
+RANGE_TOLERANCE = 1e-3
+
+
+def check_pixel_values(images, arg="images", scaled=True):
+    """Checks that host images are finite and (if `scaled`) in [-1, 1].
+
+    Every model trains on images in [-1, 1]; images in [0, 255] or [0, 1]
+    would train silently into a generator of the wrong range, and one NaN
+    or infinite pixel turns every weight into NaN.
+
+    Args:
+        images: A NumPy array or tensor of images.
+        arg: The argument's name, for the error message.
+        scaled: Whether the values must lie in [-1, 1] (else only finite).
+
+    Returns:
+        The images as a float32 NumPy array.
+    """
+    array = np.asarray(ops.convert_to_numpy(images), dtype="float32")
+    if not array.size:
+        return array
+    finite = np.isfinite(array)
+    if not finite.all():
+        bad = int(array.size - np.count_nonzero(finite))
+        first = np.unravel_index(int(np.argmin(finite)), array.shape)
+        raise ValueError(
+            f"`{arg}` must hold finite pixel values. Received {bad} NaN or "
+            f"infinite value(s), the first at index {tuple(int(i) for i in first)}"
+        )
+    if not scaled:
+        return array
+    low, high = float(array.min()), float(array.max())
+    if low < -1 - RANGE_TOLERANCE or high > 1 + RANGE_TOLERANCE:
+        raise ValueError(
+            f"`{arg}` must be scaled to [-1, 1] (use `ganzoo.images.from_uint8` "
+            f"for 0..255 images). Received values in [{low:.4g}, {high:.4g}]"
+        )
+    return array
+
+
+def check_host_images(images, image_shape, arg="images"):
+    """Checks images given on the host; returns them as float32 NumPy.
+
+    Checks the type, rank, shape and dtype (`check_images`), then that the
+    values are finite and lie in [-1, 1] (`check_pixel_values`).
+    """
+    if not is_array(images):
+        raise TypeError(
+            f"`{arg}` must be a NumPy array or tensor of images of shape "
+            f"(batch,) + {tuple(image_shape)}. Received: {type(images).__name__}"
+        )
+    check_images(images, image_shape, arg=arg)
+    return check_pixel_values(images, arg=arg)
+
+
+def check_training_data(x, fit_kwargs):
+    """Refuses what `fit` cannot train on, before Keras sees it.
+
+    Checks that `x` is given and is not a bare list of arrays, that
+    `batch_size` (when given) is a positive integer, and that a torch
+    `DataLoader` over a map-style dataset yields tuples such as
+    `(images,)` rather than bare tensors.
+    """
+    if x is None:
+        raise ValueError(
+            "fit() needs training data `x`: images as an array, a tf.data "
+            "Dataset, a keras.utils.PyDataset or a torch DataLoader. Received: "
+            "x=None"
+        )
+    if isinstance(x, list):
+        raise TypeError(
+            "`x` must be an array of images (or a dataset); a list is ambiguous. "
+            "Stack the images with np.stack(x), or for two arrays (images and "
+            f"labels, or image pairs) pass a tuple. Received: a list of {len(x)}"
+        )
+    batch_size = fit_kwargs.get("batch_size")
+    if batch_size is not None:
+        check_positive_int(batch_size, "batch_size")
+    _check_data_loader(x)
+
+
+def _check_data_loader(x):
+    module = type(x).__module__ or ""
+    if not module.startswith("torch.utils.data") or not hasattr(x, "dataset"):
+        return
+    try:
+        sample = x.dataset[0]
+    except (TypeError, IndexError, KeyError, NotImplementedError):
+        return  # an iterable-style or empty dataset: nothing to look at
+    if not isinstance(sample, (tuple, list, dict)):
+        raise TypeError(
+            "A torch DataLoader given to fit() must yield tuples such as "
+            "`(images,)` or `(images, labels)`: Keras reads a bare tensor as "
+            "something else on TensorFlow and JAX. Return `(image,)` from your "
+            "Dataset's __getitem__, or wrap the tensors in a "
+            "torch.utils.data.TensorDataset. Received samples of type "
+            f"{type(sample).__name__}"
+        )
+
+
 def is_array(x):
     return isinstance(x, np.ndarray) or ops.is_tensor(x)

@@ -74,7 +74,23 @@ def test_fit_on_arrays_compiles_the_step_once():
         assert steps[0] in (8, None)
 
 
-def test_divisible_or_small_arrays_stay_with_keras():
+def test_orders_follow_the_seed_and_the_key():
+    a, b = (
+        FullBatches(np.arange(50), None, 8, seed=3),
+        FullBatches(np.arange(50), None, 8, seed=3),
+    )
+    np.testing.assert_array_equal(a.order, b.order)
+    a.reorder(12)
+    assert not np.array_equal(a.order, b.order)
+    b.reorder(12)
+    np.testing.assert_array_equal(a.order, b.order)
+    c = FullBatches(np.arange(50), None, 8, seed=4)
+    assert not np.array_equal(
+        c.order, FullBatches(np.arange(50), None, 8, seed=3).order
+    )
+
+
+def test_divisible_and_small_arrays_train_every_step():
     model = counting_model()
     model.fit(fake_images(16, (8, 8, 1)), batch_size=8, verbose=0)
     model.fit(fake_images(5, (8, 8, 1)), batch_size=8, verbose=0)

@@ -116,18 +116,61 @@ class StopAt(keras.callbacks.Callback):
             raise RuntimeError("interrupted")
 
 
-def test_backup_and_restore_resumes_training(tmp_path):
-    images = fake_images(16, TINY["image_shape"])
-    backup = keras.callbacks.BackupAndRestore(os.path.join(tmp_path, "backup"))
-    model = tiny_model()
-    with pytest.raises(RuntimeError, match="interrupted"):
-        model.fit(
-            images, batch_size=8, epochs=3, verbose=0, callbacks=[backup, StopAt(2)]
+def train_four_epochs(callbacks=()):
+    """DCGAN with dropout, from fixed seeds, four epochs unless interrupted."""
+    keras.utils.set_random_seed(1)
+    model = ganzoo.DCGAN(**dict(TINY, dropout=0.3))
+    model.compile()
+    images = fake_images(20, TINY["image_shape"])  # 20 = 2 full batches + 4
+    try:
+        history = model.fit(
+            images, batch_size=8, epochs=4, verbose=0, callbacks=list(callbacks)
         )
-    resumed = tiny_model()
-    history = resumed.fit(images, batch_size=8, epochs=3, verbose=0, callbacks=[backup])
-    assert len(history.history["d_loss"]) == 1  # only the third epoch ran
-    assert iterations(resumed) == [6, 6]
+    except RuntimeError as error:
+        assert "interrupted" in str(error)
+        history = None
+    return model, history
+
+
+def test_backup_and_restore_resumes_exactly(tmp_path):
+    """Noise, dropout masks and data order carry over: as if never stopped."""
+    uninterrupted, _ = train_four_epochs()
+    backup = os.path.join(tmp_path, "backup")
+    train_four_epochs([keras.callbacks.BackupAndRestore(backup), StopAt(2)])
+    resumed, history = train_four_epochs([keras.callbacks.BackupAndRestore(backup)])
+    assert len(history.history["d_loss"]) == 2  # only epochs 3 and 4 ran
+    assert iterations(resumed) == [12, 12]
+    for a, b in zip(uninterrupted.get_weights(), resumed.get_weights(), strict=True):
+        np.testing.assert_allclose(a, b, rtol=0, atol=1e-6)
+    for a, b in zip(
+        uninterrupted.random_states(), resumed.random_states(), strict=True
+    ):
+        np.testing.assert_array_equal(
+            keras.ops.convert_to_numpy(a.value), keras.ops.convert_to_numpy(b.value)
+        )
+
+
+def test_saved_models_keep_their_random_states(tmp_path):
+    model, _ = train_four_epochs()
+    states = [keras.ops.convert_to_numpy(s.value) for s in model.random_states()]
+    assert len(states) == 3  # the noise and two Dropout layers
+    path = os.path.join(tmp_path, "model.keras")
+    model.save(path)
+    weights = os.path.join(tmp_path, "model.weights.h5")
+    model.save_weights(weights)
+    fresh = ganzoo.DCGAN(**dict(TINY, dropout=0.3))
+    fresh.load_weights(weights)
+    for loaded in (keras.saving.load_model(path), fresh):
+        for state, expected in zip(loaded.random_states(), states, strict=True):
+            np.testing.assert_array_equal(
+                keras.ops.convert_to_numpy(state.value), expected
+            )
+
+
+def with_value(value, at):
+    images = np.zeros((4, 28, 28, 1), "float32")
+    images[at] = value
+    return images
 
 
 def assert_nothing_ran(model):
@@ -146,6 +189,22 @@ def assert_nothing_ran(model):
         (np.zeros((4, 28, 28, 3), "float32"), ValueError, r"\(28, 28, 3\)"),
         (np.zeros((4, 28, 28, 1), "uint8"), TypeError, "from_uint8"),
         (np.zeros((0, 28, 28, 1), "float32"), ValueError, "no batches"),
+        (
+            np.full((4, 28, 28, 1), 255.0, "float32"),
+            ValueError,
+            r"scaled to \[-1, 1\].*from_uint8.*\[255, 255\]",
+        ),
+        (
+            with_value(np.nan, at=(2, 5, 6, 0)),
+            ValueError,
+            r"finite.*Received 1 NaN or infinite value\(s\), the first at index "
+            r"\(2, 5, 6, 0\)",
+        ),
+        (
+            with_value(-np.inf, at=(3, 0, 0, 0)),
+            ValueError,
+            r"`x` must hold finite pixel values",
+        ),
     ],
 )
 def test_bad_images_fail_before_any_step(images, error, message):
@@ -153,6 +212,70 @@ def test_bad_images_fail_before_any_step(images, error, message):
     with pytest.raises(error, match=message):
         model.fit(images, batch_size=2, verbose=0)
     assert_nothing_ran(model)
+
+
+@pytest.mark.parametrize(
+    "cls, init, labels",
+    [
+        ("GAN", {"latent_dim": 8}, None),
+        ("CGAN", {"latent_dim": 8, "num_classes": 3}, np.arange(4) % 3),
+        ("SGAN", {"latent_dim": 8, "num_classes": 3, "filters": 4}, np.arange(4) % 3),
+        ("InfoGAN", {"filters": 4}, None),
+    ],
+)
+def test_every_family_refuses_images_outside_minus_one_one(cls, init, labels):
+    model = getattr(ganzoo, cls)(image_shape=(28, 28, 1), **init)
+    model.compile()
+    images = fake_images(4, (28, 28, 1)) * 127.5 + 127.5  # [0, 255] floats
+    with pytest.raises(ValueError, match=r"`x` must be scaled to \[-1, 1\]"):
+        model.fit(images, labels, batch_size=2, verbose=0)
+    assert all(
+        int(keras.ops.convert_to_numpy(getattr(model, name).iterations)) == 0
+        for name in model.optimizer_names
+    )
+
+
+class PoisonAt(keras.callbacks.Callback):
+    """Turns one discriminator weight into NaN before batch `batch`."""
+
+    def __init__(self, batch):
+        super().__init__()
+        self.batch = batch
+
+    def on_train_batch_begin(self, batch, logs=None):
+        if batch == self.batch:
+            weight = self.model.discriminator.trainable_weights[0]
+            weight.assign(keras.ops.full(weight.shape, float("nan")))
+
+
+def test_terminate_on_nan_stops_at_the_first_nan_loss():
+    images = fake_images(32, TINY["image_shape"])
+    model = tiny_model()
+    history = model.fit(
+        images,
+        batch_size=4,
+        epochs=1,
+        verbose=0,
+        callbacks=[PoisonAt(3), keras.callbacks.TerminateOnNaN()],
+    )
+    assert model.stop_training
+    assert iterations(model) == [4, 4]  # three good batches, then the NaN one
+    assert np.isnan(history.history["loss"][-1])
+    with pytest.raises(RuntimeError, match="NaN"):
+        tiny_model().fit(
+            images,
+            batch_size=4,
+            verbose=0,
+            callbacks=[PoisonAt(1), keras.callbacks.TerminateOnNaN(raise_error=True)],
+        )
+
+
+def test_loss_is_the_sum_of_the_phase_losses():
+    images = fake_images(8, TINY["image_shape"])
+    history = tiny_model().fit(images, batch_size=8, epochs=1, verbose=0).history
+    np.testing.assert_allclose(
+        history["loss"], np.add(history["d_loss"], history["g_loss"]), rtol=1e-5
+    )
 
 
 def test_bad_images_from_a_dataset_fail_before_any_step():
@@ -227,3 +350,54 @@ def test_import_loads_no_other_framework(backend):
     assert by_keras + "]" == "[" + with_ganzoo
     assert "torch" not in with_ganzoo or backend == "torch"
     assert "tensorflow" not in with_ganzoo or backend == "tensorflow"
+
+
+@pytest.mark.parametrize(
+    "data, kwargs, error, message",
+    [
+        (None, {}, ValueError, r"needs training data `x`.*Received: x=None"),
+        ("list", {}, TypeError, r"a list is ambiguous.*np\.stack"),
+        ("images", {"batch_size": 0}, ValueError, r"`batch_size`.*batch_size=0"),
+        ("images", {"batch_size": -3}, ValueError, r"batch_size=-3"),
+        ("images", {"batch_size": 2.5}, TypeError, r"batch_size=2\.5"),
+        ("images", {"batch_size": "8"}, TypeError, r"batch_size='8'"),
+    ],
+)
+def test_bad_fit_arguments_are_named(data, kwargs, error, message):
+    images = fake_images(8, TINY["image_shape"])
+    x = {"images": images, "list": list(images[:2])}.get(data)
+    model = tiny_model()
+    with pytest.raises(error, match=message):
+        model.fit(x, verbose=0, **kwargs)
+    assert_nothing_ran(model)
+
+
+def test_steps_per_execution_must_be_positive():
+    with pytest.raises(ValueError, match=r"steps_per_execution=0"):
+        ganzoo.DCGAN(**TINY).compile(steps_per_execution=0)
+
+
+def test_data_loader_of_bare_tensors_is_refused():
+    torch = pytest.importorskip("torch")
+
+    class Bare(torch.utils.data.Dataset):
+        def __len__(self):
+            return 8
+
+        def __getitem__(self, index):
+            return torch.zeros(28, 28, 1)
+
+    model = tiny_model()
+    with pytest.raises(TypeError, match=r"must yield tuples.*\(image,\)"):
+        model.fit(torch.utils.data.DataLoader(Bare(), batch_size=4), verbose=0)
+    assert_nothing_ran(model)
+
+
+def test_string_labels_are_refused():
+    model = ganzoo.CGAN(image_shape=(28, 28, 1), latent_dim=8, num_classes=3)
+    model.compile()
+    images = fake_images(4, (28, 28, 1))
+    with pytest.raises(TypeError, match=r"`y` must be integer class ids"):
+        model.fit(images, np.array(["a", "b", "c", "a"]), batch_size=2, verbose=0)
+    with pytest.raises(TypeError, match=r"`labels` must be integer class ids.*'7'"):
+        model.generate(2, labels="7")

@@ -138,7 +138,7 @@ class GANTestCase:
         self.check_iterations(model, num_steps)
         for name, values in history.history.items():
             assert np.all(np.isfinite(values)), f"{name} is not finite: {values}"
-        expected_logs = {n for phase in phases for n in phase.log_names}
+        expected_logs = {"loss"} | {n for phase in phases for n in phase.log_names}
         assert set(history.history) == expected_logs
 
         before = snapshot(trained)
@@ -211,6 +211,68 @@ class GANTestCase:
         for other in other_backends():
             images = load_and_generate_in(other, path, num_images, seed)
             np.testing.assert_allclose(images, expected, atol=1e-5, err_msg=other)
+
+    def run_cross_backend_training_test(
+        self, model, tmp_path, x, y=None, batch_size=8, may_stay=(), backends=None
+    ):
+        """A compiled `.keras` file saved here trains on after loading elsewhere.
+
+        On each other backend (default: `other_backends()`) the loaded model
+        must have this model's optimizer iterations and slot values, and one
+        epoch of `fit` must move every phase's variables.
+        """
+        path = os.path.join(tmp_path, "trained.keras")
+        model.save(path)
+        data = os.path.join(tmp_path, "data.npz")
+        np.savez(data, x=x, **({} if y is None else {"y": y}))
+        expected = optimizer_state(model)
+        for other in backends or other_backends():
+            result = run_in_backend(
+                other, _LOAD_AND_TRAIN, path, data, batch_size, json.dumps(may_stay)
+            )
+            assert result["state"].keys() == expected.keys(), other
+            for name, (iterations, slots) in expected.items():
+                got_iterations, got_slots = result["state"][name]
+                assert got_iterations == iterations, (other, name)
+                np.testing.assert_allclose(
+                    got_slots, slots, rtol=1e-5, atol=1e-7, err_msg=f"{other} {name}"
+                )
+            assert not result["not_moved"], (other, result["not_moved"])
+
+
+def optimizer_state(model):
+    """Each player's optimizer: its iterations and the sum |x| of each slot."""
+    return {
+        name: (
+            int(keras.ops.convert_to_numpy(getattr(model, name).iterations)),
+            [
+                float(np.abs(keras.ops.convert_to_numpy(v.value)).sum())
+                for v in getattr(model, name).variables
+            ],
+        )
+        for name in model.optimizer_names
+    }
+
+
+_LOAD_AND_TRAIN = """
+import json, sys
+import keras, numpy as np
+import ganzoo
+from tests.testing import changed, optimizer_state, snapshot
+model = keras.saving.load_model(sys.argv[1])
+state = optimizer_state(model)
+data = np.load(sys.argv[2])
+may_stay = set(json.loads(sys.argv[4]))
+trained = [
+    v for phase in model.phases() for v in phase.variables if v.path not in may_stay
+]
+before = snapshot(trained)
+y = data["y"] if "y" in data.files else None
+model.fit(data["x"], y, batch_size=int(sys.argv[3]), epochs=1, verbose=0)
+moved = {id(v) for v in changed(before, trained)}
+not_moved = [v.path for v in trained if id(v) not in moved]
+print(json.dumps({"state": state, "not_moved": not_moved}))
+"""
 
 
 _LOAD_AND_GENERATE = """

@@ -1,21 +1,22 @@
 """Recipes of the latent-code families: `python weights/latent_code_recipes.py NAME`.
 
 - `sgan_mnist`: the semi-supervised GAN with 100 labels (10 per class, drawn
-  with seed 0 from the 4,000 training digits) and the other 3,900 training
-  digits unlabelled. Records the test accuracy of `classify` on the 1,000
-  held-out digits, and that of a classifier of the same architecture (the
-  discriminator's trunk and N-way head) trained on the 100 labelled digits
-  alone.
-- `infogan_mnist`: InfoGAN on the 4,000 training digits. Records how well
-  the categorical code separates digits: 1,000 samples (100 per code
+  with seed 0 from the 60,000 MNIST training digits) and the other 59,900
+  training digits unlabelled. Records the accuracy of `classify` on the
+  10,000 test digits, and that of a classifier of the same architecture
+  (the discriminator's trunk and N-way head) trained on the 100 labelled
+  digits alone.
+- `infogan_mnist`: InfoGAN on the 60,000 training digits. Records how well
+  the categorical code separates digits: 10,000 samples (1,000 per code
   value, seed 1) are labelled by the `digit_classifier_mnist` preset, and
   the best one-to-one assignment of code values to digits (Hungarian
   algorithm) gives the fraction of samples whose digit matches their code.
 
-Both also record Fréchet distance, precision and recall of 1,000 samples
-(seed 1) against the held-out digits, as `weights/recipes.py` does. Work
-files live in `outputs/recipes/NAME/` (training resumes from there; a
-finished model there is reused).
+Both also record Fréchet distance, precision and recall of 10,000 samples
+(seed 1) against the test digits, as `weights/recipes.py` does.
+`GANZOO_MNIST_PATH` names a local copy of keras's `mnist.npz`. Work files
+(with the learning curve) live in `outputs/recipes/NAME/` or `--work-dir`
+(training resumes from there; a finished model there is reused).
 """
 
 import argparse
@@ -25,7 +26,6 @@ import sys
 import keras
 import numpy as np
 
-import ganzoo
 from ganzoo.models.infogan import presets as _infogan_presets  # noqa: F401
 from ganzoo.models.labels import balanced_labels
 from ganzoo.models.sgan import presets as _sgan_presets  # noqa: F401
@@ -34,9 +34,12 @@ from ganzoo.models.sgan.networks import build_sgan_discriminator
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from recipe_tools import MNIST_TRAIN  # noqa: E402
+from recipe_tools import NUM_EVAL_SAMPLES  # noqa: E402
 from recipe_tools import compiled  # noqa: E402
 from recipe_tools import evaluate_gan  # noqa: E402
+from recipe_tools import evaluation_data  # noqa: E402
 from recipe_tools import fit_once  # noqa: E402
+from recipe_tools import load_mnist  # noqa: E402
 from recipe_tools import recipe_command  # noqa: E402
 from recipe_tools import write_preset  # noqa: E402
 
@@ -44,14 +47,16 @@ RECIPES = {
     "sgan_mnist": dict(
         cls="SGAN",
         init=dict(image_shape=(28, 28, 1), num_classes=10, filters=32, seed=0),
-        epochs=30,
+        epochs=12,
         batch_size=64,
+        curve_every=3,
     ),
     "infogan_mnist": dict(
         cls="InfoGAN",
         init=dict(image_shape=(28, 28, 1), filters=32, seed=0),
-        epochs=30,
+        epochs=20,
         batch_size=64,
+        curve_every=4,
     ),
 }
 
@@ -74,7 +79,7 @@ def few_labels(labels, per_class, seed=0):
 
 def training_data(name):
     """`(x, y)` for `fit`; `y` is None for unconditional training."""
-    images, labels = ganzoo.datasets.load("mnist_5k", split="train")
+    images, labels = load_mnist("train")
     if name != "sgan_mnist":
         return images, None
     chosen = few_labels(labels, LABELS_PER_CLASS)
@@ -86,15 +91,34 @@ def train(name, work_dir, epochs):
     recipe = RECIPES[name]
     x, y = training_data(name)
     build = compiled(recipe["cls"], recipe["init"])
+    measure = {"sgan_mnist": sgan_figures, "infogan_mnist": infogan_figures}[name]
     return fit_once(
-        work_dir, build, x, y, epochs=epochs, batch_size=recipe["batch_size"]
+        work_dir,
+        build,
+        x,
+        y,
+        epochs=epochs,
+        batch_size=recipe["batch_size"],
+        curve=(recipe["curve_every"], measure),
     )
+
+
+def sgan_figures(model):
+    """The learning curve's figures: samples, and `classify` on test digits."""
+    _, test_images, test_labels, _ = evaluation_data()
+    predicted = np.argmax(model.classify(test_images), axis=-1)
+    return {**evaluate_gan(model), "test_accuracy": np.mean(predicted == test_labels)}
+
+
+def infogan_figures(model):
+    """The learning curve's figures: samples, and codes matching digits."""
+    return {**evaluate_gan(model), **infogan_metrics(model)}
 
 
 def supervised_baseline(model):
     """Test accuracy of the SGAN's classifier trained on the labels alone."""
     keras.utils.set_random_seed(0)
-    images, labels = ganzoo.datasets.load("mnist_5k", split="train")
+    images, labels = load_mnist("train")
     chosen = few_labels(labels, LABELS_PER_CLASS)
     network = build_sgan_discriminator(
         model.image_shape,
@@ -115,13 +139,13 @@ def supervised_baseline(model):
         epochs=BASELINE["epochs"],
         verbose=0,
     )
-    test_images, test_labels = ganzoo.datasets.load("mnist_5k", split="test")
+    _, test_images, test_labels, _ = evaluation_data()
     predicted = np.argmax(classifier.predict(test_images, verbose=0), axis=-1)
     return float(np.mean(predicted == test_labels))
 
 
 def sgan_metrics(model):
-    test_images, test_labels = ganzoo.datasets.load("mnist_5k", split="test")
+    _, test_images, test_labels, _ = evaluation_data()
     predicted = np.argmax(model.classify(test_images), axis=-1)
     return {
         "test_accuracy": float(np.mean(predicted == test_labels)),
@@ -146,8 +170,8 @@ def code_assignment_accuracy(codes, predicted, num_codes, num_classes):
     return float(accuracy), {int(r): int(c) for r, c in zip(rows, cols, strict=True)}
 
 
-def infogan_metrics(model, num_samples=1000):
-    classifier = ganzoo.from_preset("digit_classifier_mnist")
+def infogan_metrics(model, num_samples=NUM_EVAL_SAMPLES):
+    classifier = evaluation_data()[0]
     codes = balanced_labels(num_samples, model.num_categories)
     samples = model.generate(num_samples, seed=1, categorical=codes)
     predicted = classifier.predict_labels(samples)
@@ -186,7 +210,7 @@ def main(argv=None):
     if args.name == "sgan_mnist":
         dataset += (
             "; 100 labelled (10 per class, seed 0), repeated to half of the "
-            "7,800-image training set, the other 3,900 unlabelled"
+            "119,800-image training set, the other 59,900 unlabelled"
         )
     write_preset(
         model,
@@ -195,6 +219,7 @@ def main(argv=None):
         dataset=dataset,
         training_steps=epochs * int(np.ceil(num_images / recipe["batch_size"])),
         metrics=metrics,
+        work_dir=work_dir,
     )
 
 

@@ -121,7 +121,14 @@ def training_seconds(work_dir):
 
 def summary(metrics):
     """The headline figures of a metrics dict, rounded, for curves and logs."""
-    keys = ("frechet_distance", "precision", "recall", "label_accuracy")
+    keys = (
+        "frechet_distance",
+        "precision",
+        "recall",
+        "label_accuracy",
+        "test_accuracy",
+        "code_class_accuracy",
+    )
     out = {key: round(float(metrics[key]), 4) for key in keys if key in metrics}
     if "class_histogram" in metrics:
         histogram = np.asarray(metrics["class_histogram"])
@@ -179,6 +186,8 @@ def fit_once(
         print(f"Reusing {trained_path}")
         return keras.saving.load_model(trained_path)
     os.makedirs(work_dir, exist_ok=True)
+    with open(os.path.join(work_dir, "hardware"), "w") as f:
+        f.write(f"{len(os.sched_getaffinity(0))} CPU core(s), no GPU\n")
     keras.utils.set_random_seed(0)
     model = build()
     start = time.time()
@@ -253,6 +262,10 @@ def write_preset(
     folder = os.path.join(HERE, name)
     if work_dir is not None:
         extra["training_seconds"] = round(training_seconds(work_dir))
+        hardware = os.path.join(work_dir, "hardware")
+        if os.path.exists(hardware):
+            with open(hardware) as f:
+                extra["training_hardware"] = f.read().strip()
         extra["learning_curve"] = read_curve(work_dir)
     model.save_to_preset(
         folder,

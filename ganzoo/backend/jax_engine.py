@@ -45,10 +45,12 @@ def _update(phase, batch):
         finally:
             scope.state_mapping.clear()
             scope.state_mapping.update(before)
-        return scaled, (logs, updates)
+        return scaled, (loss, logs, updates)
 
     values = [scope.get_current_value(v) for v in variables]
-    (_, (logs, updates)), grads = jax.value_and_grad(loss_fn, has_aux=True)(values)
+    (_, (loss, logs, updates)), grads = jax.value_and_grad(loss_fn, has_aux=True)(
+        values
+    )
     scope.state_mapping.update(updates)
     if isinstance(phase.optimizer, keras.optimizers.LossScaleOptimizer):
         _apply_loss_scaled(phase, grads, variables)
@@ -57,7 +59,7 @@ def _update(phase, batch):
         # unlike `stateless_apply` it accepts any subset of the variables the
         # optimizer was built on, so one optimizer may serve several phases.
         phase.optimizer.apply(grads, variables)
-    return logs
+    return loss, logs
 
 
 def _apply_loss_scaled(phase, grads, variables):

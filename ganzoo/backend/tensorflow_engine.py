@@ -21,7 +21,7 @@ def _update(phase, batch):
             scaled = scaled / tf.cast(replicas, scaled.dtype)
     grads = tape.gradient(scaled, variables)
     phase.optimizer.apply(grads, variables)
-    return logs
+    return loss, logs
 
 
 def keep_state_on_error(model):

@@ -19,7 +19,7 @@ def _update(phase, batch):
     with torch.no_grad():
         phase.optimizer.apply(list(grads), variables)
     # Logs are reported, never differentiated: free their graphs now.
-    return {name: value.detach() for name, value in logs.items()}
+    return loss.detach(), {name: value.detach() for name, value in logs.items()}
 
 
 def keep_state_on_error(model):

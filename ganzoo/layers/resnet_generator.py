@@ -3,6 +3,7 @@
 import keras
 from keras import layers
 
+from ganzoo.layers.dropout import seeded_dropout
 from ganzoo.layers.normalization import check_normalization
 from ganzoo.layers.normalization import conv_bias
 from ganzoo.layers.normalization import normalization
@@ -124,7 +125,7 @@ def build_resnet_generator(
         y = normalization(norm, f"block{k}_norm1")(y)
         y = layers.ReLU(name=f"block{k}_relu")(y)
         if dropout:
-            y = layers.Dropout(0.5, name=f"block{k}_dropout")(y)
+            y = seeded_dropout(0.5, f"block{k}_dropout")(y)
         y = ReflectionPadding2D(1, name=f"block{k}_pad2")(y)
         y = conv(width, 3, f"block{k}_conv2")(y)
         y = normalization(norm, f"block{k}_norm2")(y)

@@ -3,6 +3,7 @@
 import keras
 from keras import layers
 
+from ganzoo.layers.dropout import seeded_dropout
 from ganzoo.layers.normalization import check_normalization
 from ganzoo.layers.normalization import conv_bias
 from ganzoo.layers.normalization import instance_normalization
@@ -127,7 +128,7 @@ def build_unet_generator(
         x = conv(width(k - 1), f"up{k}_conv", transpose=True)(x)
         x = normalization(norm, f"up{k}_norm")(x)
         if dropout and FIRST_DROPOUT_LEVEL <= k < num_downs:
-            x = layers.Dropout(0.5, name=f"up{k}_dropout")(x)
+            x = seeded_dropout(0.5, f"up{k}_dropout")(x)
         x = layers.Concatenate(name=f"skip{k}")([skips[k], x])
     x = layers.ReLU(name="up1_relu")(x)
     x = conv(output_channels, "up1_conv", transpose=True, use_bias=True)(x)

@@ -16,7 +16,6 @@ from ganzoo.datasets.image_folders import list_images
 from ganzoo.datasets.image_folders import read_image
 
 GENERATE_CHUNK = 1000
-RANGE_TOLERANCE = 1e-3
 
 
 def _check_pixels(images, arg):
@@ -32,14 +31,7 @@ def _check_pixels(images, arg):
                 f"`{arg}` must be uint8 in [0, 255] or floats in [-1, 1]. "
                 f"Received: {arg}.dtype={images.dtype}"
             )
-        if not np.all(np.isfinite(images)):
-            raise ValueError(f"`{arg}` contains NaN or infinite values.")
-        low, high = float(images.min()), float(images.max())
-        if low < -1 - RANGE_TOLERANCE or high > 1 + RANGE_TOLERANCE:
-            raise ValueError(
-                f"Float `{arg}` must be in [-1, 1] (pass [0, 255] pixels as "
-                f"uint8). Received values from {low:.4g} to {high:.4g}"
-            )
+        validation.check_pixel_values(images, arg=arg)
 
 
 def _to_rgb_uint8(images, arg):

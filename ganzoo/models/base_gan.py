@@ -11,6 +11,8 @@ import numpy as np
 from ganzoo import augment
 from ganzoo import backend
 from ganzoo import validation
+from ganzoo.backend.common import TOTAL_LOSS
+from ganzoo.models.full_batches import EpochOrder
 from ganzoo.models.full_batches import full_batches_or_none
 from ganzoo.models.optimizers import PlayersOptimizer
 from ganzoo.models.optimizers import resolve_optimizer
@@ -55,6 +57,10 @@ class BaseGAN(PresetMixin, keras.Model):
 
     #: The networks whose weights `ema_decay` averages.
     averaged_networks = ("generator",)
+
+    #: Whether `fit` requires array inputs scaled to [-1, 1], as images for
+    #: every ganzoo architecture are (finite values are always required).
+    requires_scaled_inputs = True
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
@@ -210,6 +216,9 @@ class BaseGAN(PresetMixin, keras.Model):
         Families with other optimizers than `d_optimizer`/`g_optimizer`
         call this from their own `compile`.
         """
+        validation.check_positive_int(
+            compile_kwargs.get("steps_per_execution", 1), "steps_per_execution"
+        )
         unknown = set(optimizers) - set(self.optimizer_names)
         if unknown:
             raise TypeError(
@@ -274,16 +283,26 @@ class BaseGAN(PresetMixin, keras.Model):
         multi.build(self.trainable_variables)
 
         for phase in phases:
-            for log_name in phase.log_names:
-                if log_name not in self._log_trackers:
-                    self._log_trackers[log_name] = keras.metrics.Mean(name=log_name)
+            if TOTAL_LOSS in phase.log_names:
+                raise ValueError(
+                    f"Phase '{phase.name}' declares the log name '{TOTAL_LOSS}', "
+                    "which the engine keeps for the sum of every phase's loss. "
+                    f"Rename it. Received: log_names={tuple(phase.log_names)}"
+                )
+        for log_name in (TOTAL_LOSS,) + tuple(
+            name for phase in phases for name in phase.log_names
+        ):
+            if log_name not in self._log_trackers:
+                self._log_trackers[log_name] = keras.metrics.Mean(name=log_name)
         self._compile_options = dict(compile_kwargs)
 
     def get_compile_config(self):
         if not self.compiled:
             return None
         config = {
-            name: keras.saving.serialize_keras_object(getattr(self, name))
+            name: _backend_neutral(
+                keras.saving.serialize_keras_object(getattr(self, name))
+            )
             for name in self.optimizer_names
         }
         config.update(self._compile_options)
@@ -323,7 +342,11 @@ class BaseGAN(PresetMixin, keras.Model):
         not divide the number of samples, the epoch's last batch is topped
         up with the first samples of that epoch's order (see
         `ganzoo.models.full_batches.FullBatches`), so the training step is
-        compiled once. Datasets are batched as they come: give them
+        compiled once. Each epoch's order follows from the model's `seed`
+        (or NumPy's global generator) and the epoch's number, and every
+        random state the step uses is saved with the weights, so a run
+        resumed by `keras.callbacks.BackupAndRestore` continues exactly as
+        the uninterrupted run would have. Datasets are batched as they come: give them
         `drop_remainder=True` (`tf.data`) or `drop_last=True` (torch) for
         the same effect.
         """
@@ -332,14 +355,21 @@ class BaseGAN(PresetMixin, keras.Model):
                 f"{type(self).__name__} must be compiled before fit(): call "
                 "`model.compile()` (the papers' optimizers are the defaults)."
             )
+        validation.check_training_data(x, kwargs)
         empty = ValueError("`x` yielded no batches: the dataset is empty.")
         if _known_length(x) == 0:
             raise empty
         if validation.is_array(x):
+            validation.check_pixel_values(
+                x, arg="x", scaled=self.requires_scaled_inputs
+            )
             self.check_arrays(x, y)
-        full_batches = full_batches_or_none(x, y, kwargs)
+        full_batches = full_batches_or_none(x, y, kwargs, seed=self.seed)
         if full_batches is not None:
             x, y = full_batches, None
+            kwargs["callbacks"] = list(kwargs.get("callbacks") or []) + [
+                EpochOrder(full_batches)
+            ]
         try:
             with backend.keep_state_on_error(self):
                 history = super().fit(x, y, **kwargs)
@@ -392,12 +422,55 @@ class BaseGAN(PresetMixin, keras.Model):
         images = self.predict(inputs, batch_size=batch_size, verbose=0)
         return np.asarray(images, dtype="float32")
 
+    # Saving ------------------------------------------------------------------
+
+    def random_states(self):
+        """The state variable of every seed generator in the model.
+
+        The model's own noise generator and those of its layers (Dropout,
+        say), in a fixed order. Keras leaves them out of saved weights; they
+        are saved here so that a run resumed from a checkpoint draws the
+        noise the uninterrupted run would have.
+        """
+        states, seen = [], set()
+        for layer in self._flatten_layers(include_self=True, recursive=True):
+            for generator in getattr(layer, "_seed_generators", ()):
+                if id(generator.state) not in seen:
+                    seen.add(id(generator.state))
+                    states.append(generator.state)
+        return states
+
+    def save_own_variables(self, store):
+        super().save_own_variables(store)
+        for i, state in enumerate(self.random_states()):
+            store[f"{_RANDOM_STATE}{i}"] = state
+
+    def load_own_variables(self, store):
+        keys = list(store.keys())
+        random = [key for key in keys if key.startswith(_RANDOM_STATE)]
+        super().load_own_variables(
+            {key: store[key] for key in keys if not key.startswith(_RANDOM_STATE)}
+        )
+        states = self.random_states()
+        if len(random) != len(states):
+            # Saved before random states were kept, or loaded into a model
+            # with other random layers (a preset with `dropout=` overridden,
+            # say): the weights load, the random states start afresh.
+            return
+        for i, state in enumerate(states):
+            value = np.asarray(store[f"{_RANDOM_STATE}{i}"])
+            state.assign(keras.ops.cast(value, state.dtype))
+
     def get_config(self):
         config = super().get_config()
         config["seed"] = self.seed
         config["ema_decay"] = self.ema_decay
         config["diffaugment"] = ",".join(self.diffaugment) or None
         return config
+
+
+#: Key prefix of the seed generators' states in a model's saved variables.
+_RANDOM_STATE = "random_state_"
 
 
 def _networks_follow_dtype(init):
@@ -423,6 +496,26 @@ def _networks_follow_dtype(init):
     # Keras reads the signature to record constructor arguments.
     wrapped.__signature__ = inspect.signature(init)
     return wrapped
+
+
+def _backend_neutral(serialized):
+    """An optimizer's serialized config that loads on every backend.
+
+    On some backends Keras's built-in optimizers are backend subclasses
+    (PyTorch's Adam lives in `keras.src.backend.torch.optimizers`), and
+    their serialized config names that module: loaded on another backend it
+    would rebuild a PyTorch optimizer. Such entries, nested ones included
+    (a `LossScaleOptimizer`'s inner optimizer), are pointed at the public
+    `keras.optimizers`, which gives each backend its own class.
+    """
+    if isinstance(serialized, dict):
+        serialized = {k: _backend_neutral(v) for k, v in serialized.items()}
+        module = serialized.get("module")
+        if isinstance(module, str) and module.startswith("keras.src.backend."):
+            serialized["module"] = "keras.optimizers"
+    elif isinstance(serialized, list):
+        serialized = [_backend_neutral(v) for v in serialized]
+    return serialized
 
 
 def _then(first, second):

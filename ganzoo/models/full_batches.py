@@ -20,8 +20,13 @@ class FullBatches(keras.utils.PyDataset):
     epoch is topped up with the first samples of the same epoch's order
     instead, so every step has the same shape, an epoch still has
     `ceil(num_samples / batch_size)` steps, and every sample is seen every
-    epoch. The order is drawn again after each epoch with NumPy's global
-    generator (`keras.utils.set_random_seed` seeds it).
+    epoch.
+
+    Each epoch's order is a function of `seed` and a key alone: `BaseGAN.fit`
+    keys each epoch by the number of training steps done before it (see
+    `EpochOrder`), so a run resumed by `keras.callbacks.BackupAndRestore`
+    sees the batches an uninterrupted run would, and successive `fit` calls
+    see new orders.
 
     Args:
         x: An array, or a tuple or list of arrays, with samples along the
@@ -29,21 +34,29 @@ class FullBatches(keras.utils.PyDataset):
         y: `None` or likewise (e.g. labels).
         batch_size: Samples per batch; less than the number of samples.
         shuffle: Whether to draw a new order each epoch (else keep it).
+        seed: Optional int seeding the orders; by default one is drawn from
+            NumPy's global generator (`keras.utils.set_random_seed` seeds
+            it).
     """
 
-    def __init__(self, x, y, batch_size, shuffle=True):
+    def __init__(self, x, y, batch_size, shuffle=True, seed=None):
         super().__init__()
         self.x = keras.tree.map_structure(_host, x)
         self.y = None if y is None else keras.tree.map_structure(_host, y)
         self.num_samples = keras.tree.flatten(self.x)[0].shape[0]
         self.batch_size = batch_size
         self.shuffle = shuffle
-        self.order = self._draw_order()
+        self.seed = int(np.random.randint(2**31 - 1) if seed is None else seed)
+        self.reorder(0)
 
-    def _draw_order(self):
+    def reorder(self, key):
+        """Draws the order of the epoch identified by the integer `key`."""
+        self.key = int(key)
         if self.shuffle:
-            return np.random.permutation(self.num_samples)
-        return np.arange(self.num_samples)
+            rng = np.random.default_rng([self.seed, self.key])
+            self.order = rng.permutation(self.num_samples)
+        else:
+            self.order = np.arange(self.num_samples)
 
     def __len__(self):
         return math.ceil(self.num_samples / self.batch_size)
@@ -60,17 +73,33 @@ class FullBatches(keras.utils.PyDataset):
         return x, keras.tree.map_structure(lambda a: a[picked], self.y)
 
     def on_epoch_end(self):
-        self.order = self._draw_order()
+        self.reorder(self.key + 1)
 
 
-def full_batches_or_none(x, y, fit_kwargs):
-    """A `FullBatches` for `fit(x, y, **fit_kwargs)` where Keras's would differ.
+class EpochOrder(keras.callbacks.Callback):
+    """Keys each epoch of a `FullBatches` by the model's steps done so far.
+
+    The model's step count is saved with its weights, so a resumed run
+    keys its first epoch as the uninterrupted run keyed that epoch.
+    """
+
+    def __init__(self, data):
+        super().__init__()
+        self.data = data
+
+    def on_epoch_begin(self, epoch, logs=None):
+        steps = keras.ops.convert_to_numpy(self.model.optimizer.iterations)
+        self.data.reorder(int(steps))
+
+
+def full_batches_or_none(x, y, fit_kwargs, seed=None):
+    """A `FullBatches` for `fit(x, y, **fit_kwargs)`, or `None`.
 
     Returns `None` (leave the data to Keras) unless `x` and `y` are arrays
-    (or tuples of arrays) of one length that `batch_size` does not divide,
-    with more samples than one batch, and no argument that needs Keras's
-    array handling. Removes `batch_size` and `shuffle` from `fit_kwargs`
-    when it returns a dataset.
+    (or tuples of arrays) of one length, with more samples than one batch,
+    and no argument that needs Keras's array handling. Removes `batch_size`
+    and `shuffle` from `fit_kwargs` when it returns a dataset; `seed` seeds
+    its orders.
     """
     leaves = keras.tree.flatten(x) + ([] if y is None else keras.tree.flatten(y))
     if not leaves or not all(validation.is_array(a) for a in leaves):
@@ -82,11 +111,14 @@ def full_batches_or_none(x, y, fit_kwargs):
     if len(lengths) != 1:
         return None  # Keras reports the mismatch
     (num_samples,) = lengths
-    if num_samples <= batch_size or num_samples % batch_size == 0:
+    if num_samples <= batch_size:
         return None
     shuffle = fit_kwargs.pop("shuffle", True)
     fit_kwargs.pop("batch_size", None)
-    return FullBatches(x, y, batch_size, shuffle=bool(shuffle))
+    # The dataset shuffles its samples; Keras would shuffle the batches'
+    # order again with a generator of its own that no checkpoint keeps.
+    fit_kwargs["shuffle"] = False
+    return FullBatches(x, y, batch_size, shuffle=bool(shuffle), seed=seed)
 
 
 def _host(array):

@@ -28,6 +28,12 @@ def check_labels(labels, num_classes, num_images=None, arg="labels"):
     if num_images is not None and isinstance(labels, (int, np.integer)):
         labels = np.full((num_images,), labels)
     array = np.asarray(labels)
+    if array.dtype.kind not in "biuf":
+        shown = repr(labels) if array.ndim == 0 else f"an array of dtype {array.dtype}"
+        raise TypeError(
+            f"`{arg}` must be integer class ids in [0, {num_classes}), e.g. "
+            f"{arg}=7 or an int array of shape (num_images,). Received: {shown}"
+        )
     if array.ndim == 2 and array.shape[1] == 1:
         array = array[:, 0]
     if array.ndim != 1:

@@ -24,7 +24,10 @@ class Phase:
         variables: The trainable variables this phase updates.
         optimizer: The `keras.optimizers.Optimizer` that updates them.
         log_names: The keys `loss` may put in its logs. Each is averaged over
-            the epoch and reported by `fit()`.
+            the epoch and reported by `fit()`. `"loss"` itself is kept for
+            the sum of every phase's loss in the step, which `fit()` logs
+            too (so `keras.callbacks.TerminateOnNaN` sees a NaN of any
+            player).
         repeat: How many times the phase runs per training step (WGAN's
             critic runs 5 times per generator update).
         after_update: Optional callable with no arguments run after every

@@ -132,7 +132,7 @@ def fetch(url, sha256, filename=None, subdir="downloads", progress=None):
             offline mode is on.
     """
     url = _check_url(url)
-    expected = _check_sha256(sha256)
+    expected = check_sha256(sha256)
     if filename is None:
         filename = posixpath.basename(
             urllib.parse.unquote(urllib.parse.urlsplit(url).path)
@@ -252,7 +252,7 @@ def _check_url(url):
     return url
 
 
-def _check_sha256(sha256):
+def check_sha256(sha256):
     if not isinstance(sha256, str) or not _SHA256_PATTERN.fullmatch(sha256):
         raise ValueError(
             "`sha256` must be the file's SHA-256 as a string of 64 hexadecimal "

@@ -242,6 +242,10 @@ def model_card(meta, has_sample):
     for key in ("dataset", "training_steps"):
         if key in meta:
             lines.append(f"| {key.replace('_', ' ').capitalize()} | {meta[key]} |")
+    if "training_seconds" in meta:
+        minutes = meta["training_seconds"] / 60
+        where = meta.get("training_hardware", "the recipe's machine")
+        lines.append(f"| Training time | {minutes:.0f} min on {where} |")
     saved_with = (
         f"ganzoo {meta['ganzoo_version']}, Keras {meta['keras_version']} "
         f"({meta['saved_with_backend']})"
@@ -253,6 +257,8 @@ def model_card(meta, has_sample):
             shown = f"{value:.4g}" if isinstance(value, float) else value
             lines.append(f"| {key} | {shown} |")
         lines.append("")
+    if meta.get("learning_curve"):
+        lines += _curve_table(meta["learning_curve"])
     if meta.get("recipe"):
         lines += ["## Recipe", "", "```bash", meta["recipe"], "```", ""]
     if has_sample:
@@ -263,6 +269,28 @@ def model_card(meta, has_sample):
         )
         lines += ["## Samples", "", f"![{caption}]({SAMPLE_FILE})", ""]
     return "\n".join(lines)
+
+
+def _curve_table(curve):
+    """The card's learning curve: one row per measurement while training."""
+    figures = [key for key in curve[0] if key not in ("epoch", "generator_steps")]
+    lines = [
+        "## Learning curve",
+        "",
+        "| Epoch | Steps | " + " | ".join(k.replace("_", " ") for k in figures) + " |",
+        "| --- | --- | " + " | ".join("---" for _ in figures) + " |",
+    ]
+    for point in curve:
+        cells = [
+            f"{point[k]:.4g}" if isinstance(point.get(k), float) else str(point.get(k))
+            for k in figures
+        ]
+        lines.append(
+            f"| {point['epoch']} | {point['generator_steps']:,} | "
+            + " | ".join(cells)
+            + " |"
+        )
+    return lines + [""]
 
 
 def _write_json(path, value):

@@ -10,6 +10,7 @@ import zipfile
 from ganzoo.presets import registry
 from ganzoo.presets.converted import converted_folder
 from ganzoo.presets.download import cache_dir
+from ganzoo.presets.download import check_sha256
 from ganzoo.presets.download import fetch
 from ganzoo.presets.hf import hf_fetch
 from ganzoo.presets.hf import parse_hf_handle
@@ -17,7 +18,12 @@ from ganzoo.presets.preset_io import CONFIG_FILE
 from ganzoo.presets.preset_io import METADATA_FILE
 from ganzoo.presets.preset_io import PRESET_FILES
 from ganzoo.presets.preset_io import read_metadata
+from ganzoo.presets.preset_io import verify_files
 from ganzoo.presets.safety import UnsafePresetError
+
+#: The most a preset archive may unpack to, in bytes (the authors' largest
+#: converted generators are under 100 MB).
+MAX_PRESET_BYTES = 2 * 1024**3
 
 
 def builtin_folder(name):
@@ -78,38 +84,72 @@ def _from_hf(handle):
 
 
 def _from_archive_url(url, sha256):
+    """Downloads, checks and unpacks a preset archive into the cache.
+
+    The whole preset (its files, their hashes in `metadata.json`) is
+    checked in a staging folder before it is moved into place; on any
+    failure neither the staging folder nor the archive is left behind.
+    """
+    sha256 = check_sha256(sha256)  # before it is used in a path
     folder = os.path.join(cache_dir(), "presets", sha256)
     if os.path.isfile(os.path.join(folder, METADATA_FILE)):
         return folder
     archive = fetch(url, sha256, subdir="archives")
     staging = tempfile.mkdtemp(prefix=".extract-", dir=os.path.dirname(archive))
     try:
-        for name, data in _archive_members(archive):
-            with open(os.path.join(staging, name), "wb") as f:
-                f.write(data)
-        if not os.path.isfile(os.path.join(staging, CONFIG_FILE)):
-            raise UnsafePresetError(f"{url}: the archive holds no {CONFIG_FILE}.")
+        _unpack(archive, staging)
+        for required in (CONFIG_FILE, METADATA_FILE):
+            if not os.path.isfile(os.path.join(staging, required)):
+                raise UnsafePresetError(f"{url}: the archive holds no {required}.")
+        verify_files(staging, read_metadata(staging))
         os.makedirs(os.path.dirname(folder), exist_ok=True)
+        if os.path.isdir(folder):  # an earlier, unfinished copy
+            shutil.rmtree(folder)
         os.replace(staging, folder)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
+        if os.path.exists(archive):
+            os.remove(archive)
         raise
     return folder
 
 
-def _archive_members(path):
-    """Yields `(file_name, bytes)` of a preset archive's files.
+def _unpack(path, staging, limit=None):
+    """Writes a preset archive's files into `staging`, in bounded chunks.
 
-    Only regular files with the preset's known names are read, at the top
-    level or inside one folder; anything else (links, other names, `..`,
-    absolute paths) refuses the whole archive.
+    Only regular files with the preset's known names are written, at the
+    top level or inside one folder; anything else (links, other names,
+    `..`, absolute paths) or more than `limit` bytes in all (default
+    `MAX_PRESET_BYTES`) refuses the whole archive.
     """
+    budget = [MAX_PRESET_BYTES if limit is None else limit]
+    for name, stream in _archive_members(path):
+        with stream, open(os.path.join(staging, name), "wb") as out:
+            while chunk := stream.read(1 << 20):
+                budget[0] -= len(chunk)
+                if budget[0] < 0:
+                    raise UnsafePresetError(
+                        f"{path}: the archive unpacks to more than "
+                        f"{MAX_PRESET_BYTES if limit is None else limit:,} bytes, "
+                        "the most a preset may hold (MAX_PRESET_BYTES)."
+                    )
+                out.write(chunk)
+
+
+def _archive_members(path):
+    """Yields `(file_name, readable stream)` of a preset archive's files."""
     if zipfile.is_zipfile(path):
         with zipfile.ZipFile(path) as archive:
             for info in archive.infolist():
                 if info.is_dir():
                     continue
-                yield _member_name(info.filename, path), archive.read(info)
+                name = _member_name(info.filename, path)
+                if (info.external_attr >> 16) & 0o170000 not in (0, 0o100000):
+                    raise UnsafePresetError(
+                        f"{path}: preset archives hold regular files only. "
+                        f"Received: {info.filename!r} (a link or special file)"
+                    )
+                yield name, archive.open(info)
         return
     with tarfile.open(path, "r:*") as archive:
         for member in archive.getmembers():
@@ -121,7 +161,7 @@ def _archive_members(path):
                     f"{path}: preset archives hold regular files only. "
                     f"Received: {member.name!r}"
                 )
-            yield name, archive.extractfile(member).read()
+            yield name, archive.extractfile(member)
 
 
 def _member_name(name, path):

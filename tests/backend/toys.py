@@ -19,6 +19,7 @@ class LinearToy(BaseGAN):
     update; an EMA copy of the generator's bias follows every G update.
     """
 
+    requires_scaled_inputs = False  # points, not images
     image_shape = (1, 1, 2)
 
     def __init__(self, repeat=1, clip=None, bias_decay=0.9, **kwargs):
@@ -109,6 +110,7 @@ class PenaltyToy(BaseGAN):
     """
 
     optimizer_names = ("d_optimizer",)
+    requires_scaled_inputs = False  # points, not images
     image_shape = (1, 1, 3)
 
     def __init__(self, **kwargs):
@@ -149,6 +151,7 @@ class ThreePlayerToy(BaseGAN):
     """
 
     optimizer_names = ("a_optimizer", "b_optimizer", "c_optimizer")
+    requires_scaled_inputs = False  # points, not images
     image_shape = (2, 2, 1)
 
     def __init__(self, **kwargs):

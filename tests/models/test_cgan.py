@@ -142,6 +142,13 @@ class TestConditionalGANs(ConditionalGANTestCase):
         self.run_labelled_saving_test(model, tmp_path)
         self.run_preset_test(model, tmp_path)
 
+    def test_saved_model_trains_on_another_backend(self, tmp_path):
+        init = TINY[ganzoo.CGAN]
+        images, labels = fake_images(16, init["image_shape"]), fake_labels(16)
+        model = self.make_model(ganzoo.CGAN, init)
+        model.fit(images, labels, batch_size=8, verbose=0)
+        self.run_cross_backend_training_test(model, tmp_path, images, labels)
+
     @pytest.mark.parametrize("cls", FAMILIES)
     def test_py_dataset_and_bad_labels(self, cls):
         model = self.run_dataset_fit_test(cls, TINY[cls])

@@ -197,6 +197,7 @@ class TestCycleGAN(GANTestCase):
         assert not [v.path for v in trained if not changed(before, [v])]
         self.check_iterations(model, 2)
         expected = {
+            "loss",
             "g_loss",
             "adversarial_ab_loss",
             "adversarial_ba_loss",

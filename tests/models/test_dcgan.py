@@ -1,6 +1,8 @@
+import keras
 import pytest
 
 import ganzoo
+from tests.testing import BACKENDS
 from tests.testing import GANTestCase
 from tests.testing import fake_images
 
@@ -39,6 +41,14 @@ class TestDCGAN(GANTestCase):
         model.fit(fake_images(16, TINY["image_shape"]), batch_size=8, verbose=0)
         self.run_cross_backend_test(model, tmp_path)
         self.run_preset_test(model, tmp_path)
+
+    def test_saved_model_trains_on_every_other_backend(self, tmp_path):
+        data = fake_images(16, TINY["image_shape"])
+        model = ganzoo.DCGAN(**TINY)
+        model.compile()
+        model.fit(data, batch_size=8, verbose=0)
+        others = [b for b in BACKENDS if b != keras.backend.backend()]
+        self.run_cross_backend_training_test(model, tmp_path, data, backends=others)
 
     @pytest.mark.parametrize("image_shape", [(30, 30, 1), (28, 28), "28x28"])
     def test_bad_image_shape(self, image_shape):

@@ -35,6 +35,10 @@ class TestLossFamilies(GANTestCase):
         # Spectral norm's power-iteration state is the new kind of variable
         # here: check that presets carry it to the other backends.
         self.run_preset_test(model, tmp_path, other_backends=cls is ganzoo.SNGAN)
+        if cls is ganzoo.WGANGP:  # RMSprop's and Adam's state, critic repeats
+            self.run_cross_backend_training_test(
+                model, tmp_path, data, may_stay=_may_stay(cls)
+            )
 
     def test_wgan_defaults_follow_the_paper(self):
         model = self.make_model(ganzoo.WGAN, TINY)

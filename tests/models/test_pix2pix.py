@@ -84,6 +84,7 @@ class TestPix2Pix(GANTestCase):
         assert statistics and len(changed(before, statistics)) == len(statistics)
         self.check_iterations(model, 2)
         assert set(history.history) == {
+            "loss",
             "d_loss",
             "g_loss",
             "adversarial_loss",

@@ -121,6 +121,90 @@ def test_archive_with_path_traversal_is_refused(tiny_preset, server, cache):
     assert not os.path.exists(cache / "presets")
 
 
+def files_in(folder):
+    return sorted(f for _, _, files in os.walk(folder) for f in files)
+
+
+def serve_archive(server, data, kind="tar.gz"):
+    server.routes[f"/p.{kind}"] = static(data)
+    return f"{server.url}/p.{kind}"
+
+
+@pytest.mark.parametrize("dropped", ["metadata.json", "config.json"])
+def test_archive_missing_a_preset_file_leaves_nothing(
+    tiny_preset, server, cache, dropped
+):
+    folder = tiny_preset[0]
+    buffer = io.BytesIO()
+    with tarfile.open(fileobj=buffer, mode="w:gz") as t:
+        for name in sorted(os.listdir(folder)):
+            if name != dropped:
+                t.add(os.path.join(folder, name), f"p/{name}")
+    data = buffer.getvalue()
+    url = serve_archive(server, data)
+    for _ in range(2):  # the second call fails the same way, not on leftovers
+        with pytest.raises(UnsafePresetError, match=f"holds no {dropped}"):
+            ganzoo.from_preset(url, sha256=sha256_of(data))
+        assert files_in(cache) == []
+
+
+def test_archive_with_altered_weights_leaves_nothing(tiny_preset, server, cache):
+    folder = tiny_preset[0]
+    buffer = io.BytesIO()
+    with tarfile.open(fileobj=buffer, mode="w:gz") as t:
+        for name in sorted(os.listdir(folder)):
+            content = open(os.path.join(folder, name), "rb").read()
+            if name == "model.weights.h5":
+                content = content[:-1] + bytes([content[-1] ^ 1])
+            info = tarfile.TarInfo(f"p/{name}")
+            info.size = len(content)
+            t.addfile(info, io.BytesIO(content))
+    data = buffer.getvalue()
+    with pytest.raises(ValueError, match="corrupted"):
+        ganzoo.from_preset(serve_archive(server, data), sha256=sha256_of(data))
+    assert files_in(cache) == []
+
+
+def test_sha256_is_checked_before_any_use(tiny_preset, server, cache):
+    data = archive_bytes(tiny_preset[0])
+    url = serve_archive(server, data)
+    with pytest.raises(ValueError, match="64 hexadecimal digits"):
+        ganzoo.from_preset(url, sha256="../../" + tiny_preset[0])
+    assert server.requests == []
+    # Upper case is the same hash: one cache entry.
+    ganzoo.from_preset(url, sha256=sha256_of(data).upper())
+    ganzoo.from_preset(url, sha256=sha256_of(data))
+    assert os.listdir(cache / "presets") == [sha256_of(data)]
+    assert len(server.requests) == 1
+
+
+def test_zip_symlink_member_is_refused(tiny_preset, server, cache):
+    folder = tiny_preset[0]
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as z:
+        for name in sorted(os.listdir(folder)):
+            if name == "sample.png":
+                link = zipfile.ZipInfo(f"p/{name}")
+                link.external_attr = (0o120777) << 16  # a symbolic link
+                z.writestr(link, "/etc/passwd")
+            else:
+                z.write(os.path.join(folder, name), f"p/{name}")
+    data = buffer.getvalue()
+    with pytest.raises(UnsafePresetError, match="regular files only"):
+        ganzoo.from_preset(serve_archive(server, data, "zip"), sha256=sha256_of(data))
+    assert files_in(cache) == []
+
+
+def test_archive_expansion_is_bounded(tiny_preset, server, cache, monkeypatch):
+    from ganzoo.presets import resolve
+
+    monkeypatch.setattr(resolve, "MAX_PRESET_BYTES", 1000)
+    data = archive_bytes(tiny_preset[0])
+    with pytest.raises(UnsafePresetError, match=r"more than 1,000 bytes"):
+        ganzoo.from_preset(serve_archive(server, data), sha256=sha256_of(data))
+    assert files_in(cache) == []
+
+
 def test_hf_handle(tiny_preset, hub_server):
     folder, expected = tiny_preset
     commit = "0123456789abcdef0123456789abcdef01234567"

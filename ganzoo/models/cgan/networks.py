@@ -11,6 +11,7 @@ import math
 import keras
 from keras import layers
 
+from ganzoo.layers.dropout import seeded_dropout
 from ganzoo.layers.precision import output_dtype
 from ganzoo.models.dcgan.networks import num_upsamplings
 
@@ -65,7 +66,7 @@ def dcgan_features(x, filters, kernel_size, dropout, stages):
         )(x)
         x = layers.LeakyReLU(0.2, name=f"down_{i}_relu")(x)
         if dropout:
-            x = layers.Dropout(dropout, name=f"down_{i}_dropout")(x)
+            x = seeded_dropout(dropout, f"down_{i}_dropout")(x)
     return layers.Flatten(name="flatten")(x)
 
 
@@ -97,7 +98,7 @@ def build_conditional_dcgan_discriminator(
         )(x)
         x = layers.LeakyReLU(0.2, name=f"down_{i}_relu")(x)
         if dropout:
-            x = layers.Dropout(dropout, name=f"down_{i}_dropout")(x)
+            x = seeded_dropout(dropout, f"down_{i}_dropout")(x)
     x = layers.Flatten(name="flatten")(x)
     logits = layers.Dense(1, name="logit", dtype=output_dtype())(x)
     return keras.Model([images, onehot], logits, name="discriminator")

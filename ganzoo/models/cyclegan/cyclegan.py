@@ -303,6 +303,7 @@ class CycleGAN(image_to_image.WithoutGenerate, BaseGAN):
         pair = image_to_image.host_pair(x, y)
         if pair is not None:
             self.check_arrays(*pair)
+            x, y = pair
         history = super().fit(x, y, **kwargs)
         self.trained_directions = tuple(DIRECTIONS)  # both generators trained
         return history
@@ -313,8 +314,8 @@ class CycleGAN(image_to_image.WithoutGenerate, BaseGAN):
                 "CycleGAN.fit() needs images of both domains: call "
                 "`fit(x=(images_a, images_b))`. Received: images_b=None"
             )
-        image_to_image.check_host_images(x, self.image_shape, arg="images_a")
-        image_to_image.check_host_images(y, self.target_shape, arg="images_b")
+        validation.check_host_images(x, self.image_shape, arg="images_a")
+        validation.check_host_images(y, self.target_shape, arg="images_b")
         if x.shape[0] != y.shape[0]:
             raise ValueError(
                 "With arrays, CycleGAN.fit() draws one batch of each domain per "
@@ -447,7 +448,7 @@ class CycleGAN(image_to_image.WithoutGenerate, BaseGAN):
         if direction not in self.trained_directions:
             raise ValueError(_untrained_message(self, direction))
         shape = self.image_shape if direction == "a_to_b" else self.target_shape
-        images = image_to_image.check_host_images(images, shape)
+        images = validation.check_host_images(images, shape)
         network = self.inference_network(DIRECTIONS[direction])
         return image_to_image.translate_with(network, images, batch_size)
 

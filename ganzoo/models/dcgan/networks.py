@@ -4,6 +4,7 @@ import keras
 from keras import layers
 
 from ganzoo.layers import SpectralNorm
+from ganzoo.layers.dropout import seeded_dropout
 from ganzoo.layers.precision import output_dtype
 
 
@@ -96,7 +97,7 @@ def build_dcgan_discriminator(
         )(x)
         x = layers.LeakyReLU(0.2, name=f"down_{i}_relu")(x)
         if dropout:
-            x = layers.Dropout(dropout, name=f"down_{i}_dropout")(x)
+            x = seeded_dropout(dropout, f"down_{i}_dropout")(x)
     x = layers.Flatten(name="flatten")(x)
     logit = layers.Dense(1, use_bias=logit_bias, name="logit", dtype=output_dtype())
     logits = weight_layer(logit)(x)

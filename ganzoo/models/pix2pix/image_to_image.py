@@ -2,35 +2,8 @@
 
 import keras
 import numpy as np
-from keras import ops
 
 from ganzoo import validation
-
-#: How far outside [-1, 1] pixel values may stray (resampling overshoot).
-RANGE_TOLERANCE = 1e-3
-
-
-def check_host_images(images, image_shape, arg="images"):
-    """Checks images given on the host; returns them as float32 NumPy.
-
-    Checks the rank, shape, dtype and that the values lie in [-1, 1].
-    """
-    if not validation.is_array(images):
-        raise TypeError(
-            f"`{arg}` must be a NumPy array or tensor of images of shape "
-            f"(batch,) + {tuple(image_shape)}. Received: {type(images).__name__}"
-        )
-    validation.check_images(images, image_shape, arg=arg)
-    array = np.asarray(ops.convert_to_numpy(images), dtype="float32")
-    if array.size:
-        low, high = float(array.min()), float(array.max())
-        if low < -1 - RANGE_TOLERANCE or high > 1 + RANGE_TOLERANCE:
-            raise ValueError(
-                f"`{arg}` must be scaled to [-1, 1] (use "
-                "`ganzoo.images.from_uint8` for 0..255 images). Received "
-                f"values in [{low:.4g}, {high:.4g}]"
-            )
-    return array
 
 
 def host_pair(x, y):

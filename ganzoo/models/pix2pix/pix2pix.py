@@ -205,6 +205,7 @@ class Pix2Pix(image_to_image.WithoutGenerate, BaseGAN):
         pair = image_to_image.host_pair(x, y)
         if pair is not None:
             self.check_arrays(*pair)
+            x, y = pair
         return super().fit(x, y, **kwargs)
 
     def check_arrays(self, x, y=None):
@@ -213,8 +214,8 @@ class Pix2Pix(image_to_image.WithoutGenerate, BaseGAN):
                 "Pix2Pix.fit() needs (inputs, targets) pairs: call "
                 "`fit(x=(inputs, targets))`. Received: targets=None"
             )
-        image_to_image.check_host_images(x, self.image_shape, arg="inputs")
-        image_to_image.check_host_images(y, self.target_shape, arg="targets")
+        validation.check_host_images(x, self.image_shape, arg="inputs")
+        validation.check_host_images(y, self.target_shape, arg="targets")
         if x.shape[0] != y.shape[0]:
             raise ValueError(
                 "Pix2Pix.fit() needs as many targets as inputs (they are "
@@ -294,7 +295,7 @@ class Pix2Pix(image_to_image.WithoutGenerate, BaseGAN):
             A float32 NumPy array `(n, height, width, target_channels)` in
             [-1, 1].
         """
-        images = image_to_image.check_host_images(images, self.image_shape)
+        images = validation.check_host_images(images, self.image_shape)
         network = self.inference_network("generator")
         if not test_time_dropout:
             return image_to_image.translate_with(network, images, batch_size)

@@ -6,6 +6,7 @@ The generator is DCGAN's (`ganzoo.models.dcgan.networks`).
 import keras
 from keras import layers
 
+from ganzoo.layers.dropout import seeded_dropout
 from ganzoo.layers.precision import output_dtype
 from ganzoo.models.dcgan.networks import num_upsamplings
 
@@ -32,7 +33,7 @@ def build_sgan_discriminator(
         )(x)
         x = layers.LeakyReLU(0.2, name=f"down_{i}_relu")(x)
         if dropout:
-            x = layers.Dropout(dropout, name=f"down_{i}_dropout")(x)
+            x = seeded_dropout(dropout, f"down_{i}_dropout")(x)
     features = layers.Flatten(name="features")(x)
     logits = layers.Dense(num_classes, name="class_logits", dtype=output_dtype())(
         features
