@@ -235,7 +235,7 @@ def build_parser():
     p.add_argument(
         "--num-images", type=cli_checks.positive, default=64, help="default 64"
     )
-    p.add_argument("--seed", type=int, default=0, help="default 0")
+    p.add_argument("--seed", type=cli_checks.seed, default=0, help="default 0")
     p.add_argument(
         "--out", default="samples.png", help="image path (default samples.png)"
     )
@@ -261,7 +261,9 @@ def build_parser():
         "samples of a preset)",
     )
     p.add_argument("--batch-size", type=cli_checks.positive, default=50)
-    p.add_argument("--seed", type=int, default=0, help="seed of a preset's samples")
+    p.add_argument(
+        "--seed", type=cli_checks.seed, default=0, help="seed of a preset's samples"
+    )
     p.add_argument(
         "--resize",
         choices=("legacy_tf", "clean"),

@@ -23,6 +23,19 @@ def positive(text):
     return value
 
 
+def seed(text):
+    """argparse `type=`: a random seed, an integer >= 0.
+
+    Example:
+        >>> seed("0")
+        0
+    """
+    value = int(text)
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be >= 0, got {value}")
+    return value
+
+
 def existing_folder(path, option):
     """Raises `ValueError` unless `path` is an existing folder.
 

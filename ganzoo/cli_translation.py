@@ -97,7 +97,7 @@ def add_commands(sub):
     p.add_argument(
         "--num-blocks", type=positive, default=9, help="ResNet blocks (CycleGAN)"
     )
-    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--seed", type=cli_checks.seed, default=0)
     p.add_argument(
         "--checkpoint-dir",
         help="resume from and back up to this folder (keras BackupAndRestore)",

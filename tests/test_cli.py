@@ -40,6 +40,10 @@ def test_user_errors_exit_2_with_one_line(capsys):
     with pytest.raises(SystemExit) as exit_info:
         cli.main(["sample", "dcgan_mnist", "--num-images", "0"])
     assert exit_info.value.code == 2
+    with pytest.raises(SystemExit) as exit_info:
+        cli.main(["sample", "dcgan_mnist", "--seed", "-1"])
+    assert exit_info.value.code == 2
+    assert "--seed: must be >= 0, got -1" in capsys.readouterr().err
 
 
 def _one_line_error(argv, capsys):

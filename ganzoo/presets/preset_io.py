@@ -154,13 +154,32 @@ def read_metadata(folder):
         raise FileNotFoundError(
             f"{folder!r} is not a ganzoo preset: it has no {METADATA_FILE}."
         )
+    metadata = _read_json(path)
+    if not isinstance(metadata, dict):
+        raise ValueError(
+            f"{path} must hold a JSON object (the preset's metadata). "
+            f"Received: a JSON {type(metadata).__name__}"
+        )
+    return metadata
+
+
+def _read_json(path):
+    """The JSON in `path`; a `ValueError` naming the file if it is not JSON."""
     with open(path) as f:
-        return json.load(f)
+        try:
+            return json.load(f)
+        except json.JSONDecodeError as error:
+            raise ValueError(f"{path} is not valid JSON: {error}") from None
 
 
 def verify_files(folder, metadata):
     """Checks every file against the SHA-256 recorded in `metadata.json`."""
     recorded = metadata.get("files", {})
+    if not isinstance(recorded, dict):
+        raise ValueError(
+            f'{folder}: {METADATA_FILE}\'s "files" must map file names to '
+            f"SHA-256 hashes. Received: {recorded!r}"
+        )
     for name in (CONFIG_FILE, WEIGHTS_FILE):
         if name not in recorded:
             raise ValueError(f"{folder}: {METADATA_FILE} records no hash of {name}.")
@@ -192,8 +211,13 @@ def load_preset_folder(folder, expected_class=None, overrides=None):
     """
     metadata = read_metadata(folder)
     verify_files(folder, metadata)
-    with open(os.path.join(folder, CONFIG_FILE)) as f:
-        config = json.load(f)
+    config_path = os.path.join(folder, CONFIG_FILE)
+    config = _read_json(config_path)
+    if not isinstance(config, dict) or not isinstance(config.get("config"), dict):
+        raise ValueError(
+            f"{config_path} must hold a serialized Keras object: a JSON object "
+            'with "class_name", "registered_name" and a "config" object.'
+        )
     check_config(config)
     cls = keras.saving.get_registered_object(config.get("registered_name"))
     if cls is None:
@@ -224,7 +248,39 @@ def load_preset_folder(folder, expected_class=None, overrides=None):
     config.pop("build_config", None)
     model = keras.saving.deserialize_keras_object(config, safe_mode=True)
     model.load_weights(os.path.join(folder, WEIGHTS_FILE))
+    if not overrides and model.dtype_policy.name == "float32":
+        check_recorded_output(model, metadata, folder)
     return model
+
+
+#: How far a preset's outputs may stray from those recorded when it was
+#: saved (backends and CPUs round differently; altered weights move more).
+OUTPUT_TOLERANCE = 1e-3
+
+
+def check_recorded_output(model, metadata, folder):
+    """Raises unless `model` reproduces the preset's recorded `output_check`."""
+    recorded = metadata.get("output_check")
+    if not recorded:
+        return
+    now = output_check(model)
+    if now is None or now["call"] != recorded.get("call"):
+        return  # recorded by another kind of model: nothing to compare
+    expected = np.asarray(recorded.get("values"), dtype="float32")
+    actual = np.asarray(now["values"], dtype="float32")
+    if expected.shape != actual.shape:
+        raise ValueError(
+            f"{folder}: {METADATA_FILE}'s output_check has shape "
+            f"{expected.shape}, the model's output {actual.shape}."
+        )
+    difference = float(np.max(np.abs(expected - actual), initial=0.0))
+    if not difference <= OUTPUT_TOLERANCE:
+        raise ValueError(
+            f"{folder}: the loaded model does not reproduce the output recorded "
+            f"when the preset was saved ({recorded['call']}): it differs by up "
+            f"to {difference:.3g} (tolerance {OUTPUT_TOLERANCE}). The weights "
+            "or config were altered after saving."
+        )
 
 
 def model_card(meta, has_sample):

@@ -289,3 +289,46 @@ def test_shipped_preset_matches_its_recorded_output(name):
             output_check(model)["values"], meta["output_check"]["values"], atol=1e-4
         )
         assert meta["metrics"]
+
+
+def test_altered_output_check_is_caught(tiny_preset, tmp_path):
+    """Weights changed with their hash updated still fail the output check."""
+    import shutil
+
+    folder = str(tmp_path / "altered")
+    shutil.copytree(tiny_preset[0], folder)
+    path = os.path.join(folder, METADATA_FILE)
+    meta = json.load(open(path))
+    meta["output_check"]["values"][0][0][0] += 0.5
+    json.dump(meta, open(path, "w"))
+    with pytest.raises(ValueError, match=r"does not reproduce the output recorded"):
+        ganzoo.from_preset(folder)
+
+
+@pytest.mark.parametrize(
+    "file, content, message",
+    [
+        (METADATA_FILE, "[1]", r"metadata\.json must hold a JSON object"),
+        (METADATA_FILE, "{not json", r"metadata\.json is not valid JSON"),
+        ("config.json", '{"class_name": "DCGAN"}', r'config\.json must hold.*"config"'),
+        ("config.json", "{", r"config\.json is not valid JSON"),
+    ],
+)
+def test_malformed_preset_json_is_named(tiny_preset, tmp_path, file, content, message):
+    import shutil
+
+    folder = str(tmp_path / "bad")
+    shutil.copytree(tiny_preset[0], folder)
+    with open(os.path.join(folder, file), "w") as f:
+        f.write(content)
+    if file == "config.json":  # keep the hash right, so the JSON is what fails
+        meta = json.load(open(os.path.join(folder, METADATA_FILE)))
+        meta["files"]["config.json"] = file_sha256(os.path.join(folder, file))
+        json.dump(meta, open(os.path.join(folder, METADATA_FILE), "w"))
+    with pytest.raises(ValueError, match=message):
+        ganzoo.from_preset(folder)
+    from ganzoo import cli
+
+    out = os.path.join(str(tmp_path), "grid.png")
+    assert cli.main(["sample", folder, "--num-images", "2", "--out", out]) == 2
+    assert not os.path.exists(out)
