@@ -371,7 +371,7 @@ def _skimage_data():
     except ImportError as error:
         raise ImportError(
             "The photo-based demo tasks read the photographs that scikit-image "
-            "ships; install it with `pip install 'ganzoo[demo]'` (or "
+            "ships; install it with `pip install 'keras-ganzoo[demo]'` (or "
             "`pip install scikit-image`)."
         ) from error
     return data

@@ -25,7 +25,7 @@ _REVISION_PATTERN = re.compile(r"[A-Za-z0-9._-]+(?:/[A-Za-z0-9._-]+)*")
 _INSTALL_MESSAGE = (
     "Downloading from the Hugging Face Hub needs the `huggingface_hub` "
     "package, which is not installed. Install it with "
-    "`pip install huggingface_hub` (or `pip install ganzoo[hf]`)."
+    "`pip install huggingface_hub` (or `pip install 'keras-ganzoo[hf]'`)."
 )
 
 
