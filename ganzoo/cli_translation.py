@@ -135,7 +135,6 @@ def cmd_translate(args):
     height, width, channels = model.image_shape
     if args.direction == "b_to_a":
         channels = model.target_shape[-1]
-    os.makedirs(args.out, exist_ok=True)
     names = _output_names(paths)
     for start in range(0, len(paths), args.batch_size):
         chunk = paths[start : start + args.batch_size]
@@ -146,6 +145,9 @@ def cmd_translate(args):
             ]
         )
         translated = model.translate(images, batch_size=args.batch_size, **options)
+        # Made only once there is something to write: an unreadable first
+        # image leaves no empty folder behind.
+        os.makedirs(args.out, exist_ok=True)
         for image, name in zip(translated, names[start:], strict=False):
             ganzoo.images.save_grid(image[None], os.path.join(args.out, name), 1, 0)
         print(

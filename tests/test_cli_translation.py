@@ -83,6 +83,10 @@ def test_translate_user_mistakes_exit_2(cyclegan_preset, tmp_path, capsys):
     assert "--direction applies to CycleGAN" in _one_line_error(
         ["translate", folder, images, "--direction", "a_to_b"] + out, capsys
     )
+    unreadable = tmp_path / "broken.png"
+    unreadable.write_bytes(b"not a png")
+    _one_line_error(["translate", preset, str(unreadable)] + out, capsys)
+    assert not (tmp_path / "out").exists()  # no empty --out folder left
 
 
 @pytest.mark.parametrize("family", ["pix2pix", "cyclegan"])

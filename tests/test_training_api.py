@@ -401,3 +401,17 @@ def test_string_labels_are_refused():
         model.fit(images, np.array(["a", "b", "c", "a"]), batch_size=2, verbose=0)
     with pytest.raises(TypeError, match=r"`labels` must be integer class ids.*'7'"):
         model.generate(2, labels="7")
+
+
+@pytest.mark.parametrize("family", ["Pix2Pix", "CycleGAN"])
+def test_empty_image_pairs_are_refused(family):
+    if family == "Pix2Pix":
+        model = ganzoo.Pix2Pix(image_shape=(32, 32, 1), target_channels=1, filters=4)
+    else:
+        model = ganzoo.CycleGAN(image_shape=(32, 32, 1), filters=4)
+    model.compile()
+    empty = np.zeros((0, 32, 32, 1), "float32")
+    with pytest.raises(ValueError, match="no batches"):
+        model.fit((empty, empty), batch_size=2, verbose=0)
+    with pytest.raises(ValueError, match="no batches"):
+        model.fit(empty, empty, batch_size=2, verbose=0)
