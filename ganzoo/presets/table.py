@@ -149,9 +149,9 @@ def loss_comparison_table(names=LOSS_FAMILY_PRESETS):
     (`comparison`), and gets a second row with its figures as shipped.
     """
     lines = [
-        "| Preset | Loss | Critic steps | Generator steps | FD | Precision | "
-        "Recall | Rarest digit |",
-        "| --- | --- | --- | --- | --- | --- | --- | --- |",
+        "| Preset | Trained on | Loss | Critic steps | Generator steps | FD | "
+        "Precision | Recall | Rarest digit |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- | --- |",
     ]
     shipped = {row["name"] for row in list_presets() if "metrics" in row}
     longer = []
@@ -160,22 +160,24 @@ def loss_comparison_table(names=LOSS_FAMILY_PRESETS):
             continue
         meta = read_metadata(resolve(name)[0])
         loss, critic_steps = _training_setup(name)
+        data = meta.get("dataset", "-").split(" (")[0]
         if "comparison" in meta:
             compared = meta["comparison"]
-            longer.append((f"`{name}` as shipped", loss, critic_steps, meta))
+            longer.append((f"`{name}` as shipped", data, loss, critic_steps, meta))
         else:
             compared = meta
-        lines.append(_loss_row(f"`{name}`", loss, critic_steps, compared))
-    for label, loss, critic_steps, meta in longer:
-        lines.append(_loss_row(label, loss, critic_steps, meta))
+        lines.append(_loss_row(f"`{name}`", data, loss, critic_steps, compared))
+    for label, data, loss, critic_steps, meta in longer:
+        lines.append(_loss_row(label, data, loss, critic_steps, meta))
     return "\n".join(lines)
 
 
-def _loss_row(label, loss, critic_steps, figures):
+def _loss_row(label, data, loss, critic_steps, figures):
     metrics = figures["metrics"]
     histogram = metrics["class_histogram"]
     return (
-        f"| {label} | {loss} | {critic_steps} | {figures['training_steps']:,} | "
+        f"| {label} | {data} | {loss} | {critic_steps} | "
+        f"{figures['training_steps']:,} | "
         f"{format_figure(metrics['frechet_distance'])} | "
         f"{format_figure(metrics['precision'])} | "
         f"{format_figure(metrics['recall'])} | "
