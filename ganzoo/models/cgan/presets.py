@@ -3,7 +3,7 @@ from ganzoo.presets import register_preset
 register_preset(
     "cgan_mnist",
     "CGAN",
-    "MLP conditional GAN trained on the bundled 4,000-digit MNIST split.",
+    "MLP conditional GAN trained on the 60,000 MNIST training digits.",
 )
 register_preset(
     "cdcgan_mnist",
