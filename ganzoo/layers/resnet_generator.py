@@ -10,6 +10,7 @@ from ganzoo.layers.normalization import normalization
 from ganzoo.layers.normalization import reference_initializer
 from ganzoo.layers.precision import output_dtype
 from ganzoo.layers.reflection_padding import ReflectionPadding2D
+from ganzoo.layers.subpixel import SubPixelConv2DTranspose
 from ganzoo.validation import check_image_shape
 from ganzoo.validation import check_positive_int
 
@@ -134,7 +135,7 @@ def build_resnet_generator(
         # PyTorch's ConvTranspose2d(3, stride 2, padding 1, output_padding 1)
         # is the full (2h + 1)-pixel transposed convolution without its
         # first row and column.
-        x = layers.Conv2DTranspose(
+        x = SubPixelConv2DTranspose(
             width // 2**i,
             3,
             strides=2,

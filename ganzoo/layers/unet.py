@@ -10,6 +10,7 @@ from ganzoo.layers.normalization import instance_normalization
 from ganzoo.layers.normalization import normalization
 from ganzoo.layers.normalization import reference_initializer
 from ganzoo.layers.precision import output_dtype
+from ganzoo.layers.subpixel import SubPixelConv2DTranspose
 from ganzoo.validation import check_image_shape
 from ganzoo.validation import check_positive_int
 
@@ -104,7 +105,7 @@ def build_unet_generator(
         return filters * min(2 ** (level - 1), MAX_WIDTH_MULTIPLIER)
 
     def conv(units, layer_name, transpose=False, use_bias=bias):
-        conv_class = layers.Conv2DTranspose if transpose else layers.Conv2D
+        conv_class = SubPixelConv2DTranspose if transpose else layers.Conv2D
         return conv_class(
             units,
             4,
@@ -214,7 +215,7 @@ def build_seed_unet_generator(
     for i in range(1, num_levels):
         x = norm(f"dec{i}_norm")(x)
         x = layers.ReLU(name=f"dec{i}_relu")(x)
-        x = layers.Conv2DTranspose(
+        x = SubPixelConv2DTranspose(
             filters * 2 ** (num_levels - 1 - i),
             kernel_size,
             strides=2,
@@ -222,7 +223,7 @@ def build_seed_unet_generator(
             name=f"dec{i}_conv",
         )(x)
         x = layers.Concatenate(name=f"dec{i}_skip")([x, encoded[num_levels - 1 - i]])
-    outputs = layers.Conv2DTranspose(
+    outputs = SubPixelConv2DTranspose(
         output_channels,
         kernel_size,
         padding="same",

@@ -6,6 +6,7 @@ from keras import layers
 from ganzoo.layers import SpectralNorm
 from ganzoo.layers.dropout import seeded_dropout
 from ganzoo.layers.precision import output_dtype
+from ganzoo.layers.subpixel import SubPixelConv2DTranspose
 
 
 def num_upsamplings(side):
@@ -46,7 +47,7 @@ def build_dcgan_generator(
     x = layers.LeakyReLU(0.2, name="project_relu")(x)
     x = layers.Reshape((h, w, top), name="to_map")(x)
     for i in range(stages - 1):
-        x = layers.Conv2DTranspose(
+        x = SubPixelConv2DTranspose(
             top >> (i + 1),
             kernel_size,
             strides=2,
@@ -56,7 +57,7 @@ def build_dcgan_generator(
         )(x)
         x = layers.BatchNormalization(name=f"up_{i}_bn")(x)
         x = layers.LeakyReLU(0.2, name=f"up_{i}_relu")(x)
-    images = layers.Conv2DTranspose(
+    images = SubPixelConv2DTranspose(
         channels,
         kernel_size,
         strides=2,

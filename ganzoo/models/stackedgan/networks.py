@@ -14,6 +14,7 @@ import keras
 from keras import layers
 
 from ganzoo.layers.precision import output_dtype
+from ganzoo.layers.subpixel import SubPixelConv2DTranspose
 
 
 def build_encoder0(image_shape, feature_dim=256, filters=64):
@@ -76,7 +77,7 @@ def build_generator0(image_shape, feature_dim, z0_dim, filters=32, kernel_size=5
     for i, (stage_filters, strides) in enumerate(stages):
         x = layers.BatchNormalization(name=f"up_{i}_bn")(x)
         x = layers.ReLU(name=f"up_{i}_relu")(x)
-        x = layers.Conv2DTranspose(
+        x = SubPixelConv2DTranspose(
             stage_filters, kernel_size, strides=strides, padding="same", name=f"up_{i}"
         )(x)
     images = layers.Activation("tanh", name="to_image", dtype=output_dtype())(x)

@@ -1,0 +1,141 @@
+"""`SubPixelConv2DTranspose` equals `Conv2DTranspose`, outputs and gradients."""
+
+import itertools
+
+import keras
+import numpy as np
+import pytest
+
+from ganzoo.layers import SubPixelConv2DTranspose
+
+CASES = list(
+    itertools.product([1, 2, 4], [3, 4, 5], ["same", "valid"], [(5, 7), (4, 4)])
+)
+
+
+def twin_layers(stride, kernel, padding, input_shape, seed=0):
+    """A Conv2DTranspose and a SubPixelConv2DTranspose with equal weights."""
+    reference = keras.layers.Conv2DTranspose(6, kernel, strides=stride, padding=padding)
+    ours = SubPixelConv2DTranspose(
+        6, kernel, strides=stride, padding=padding, sub_pixel=True
+    )
+    reference.build(input_shape)
+    ours.build(input_shape)
+    rng = np.random.default_rng(seed)
+    weights = [
+        rng.standard_normal(v.shape).astype("float32") for v in reference.weights
+    ]
+    reference.set_weights(weights)
+    ours.set_weights(weights)
+    return reference, ours
+
+
+def gradients(layer, x, cotangent):
+    """d sum(layer(x) * cotangent) / d(kernel, bias, x), on the active backend."""
+    backend = keras.backend.backend()
+    if backend == "tensorflow":
+        import tensorflow as tf
+
+        x = tf.constant(x)
+        with tf.GradientTape() as tape:
+            tape.watch(x)
+            total = tf.reduce_sum(layer(x) * cotangent)
+        grads = tape.gradient(total, [layer.kernel.value, layer.bias.value, x])
+    elif backend == "jax":
+        import jax
+
+        def total(weights, inputs):
+            outputs, _ = layer.stateless_call(weights, [], inputs)
+            return (outputs * cotangent).sum()
+
+        weights = [v.value for v in layer.trainable_variables]
+        (kernel, bias), inputs = jax.grad(total, argnums=(0, 1))(weights, x)
+        grads = [kernel, bias, inputs]
+    else:
+        import torch
+
+        x = torch.tensor(x, requires_grad=True)
+        total = (layer(x) * torch.tensor(cotangent)).sum()
+        grads = torch.autograd.grad(total, [layer.kernel.value, layer.bias.value, x])
+    return [keras.ops.convert_to_numpy(g) for g in grads]
+
+
+@pytest.mark.parametrize("stride, kernel, padding, size", CASES)
+def test_outputs_and_gradients_equal_conv2d_transpose(stride, kernel, padding, size):
+    x = np.random.default_rng(1).standard_normal((2, *size, 3)).astype("float32")
+    reference, ours = twin_layers(stride, kernel, padding, x.shape)
+    expected = keras.ops.convert_to_numpy(reference(x))
+    got = keras.ops.convert_to_numpy(ours(x))
+    assert got.shape == expected.shape
+    np.testing.assert_allclose(got, expected, atol=1e-5)
+    cotangent = np.random.default_rng(2).standard_normal(expected.shape)
+    cotangent = cotangent.astype("float32")
+    for name, a, b in zip(
+        ["kernel", "bias", "inputs"],
+        gradients(reference, x, cotangent),
+        gradients(ours, x, cotangent),
+        strict=True,
+    ):
+        np.testing.assert_allclose(b, a, atol=1e-4, err_msg=name)
+
+
+def test_same_variables_and_saved_weights_as_conv2d_transpose(tmp_path):
+    reference, ours = twin_layers(2, 4, "same", (1, 7, 7, 3))
+    assert [v.path.split("/")[-1] for v in ours.weights] == ["kernel", "bias"]
+    assert [v.shape for v in ours.weights] == [v.shape for v in reference.weights]
+    inputs = keras.Input((7, 7, 3))
+    model = keras.Model(inputs, ours(inputs))
+    path = str(tmp_path / "model.keras")
+    model.save(path)
+    loaded = keras.saving.load_model(path)
+    assert type(loaded.layers[-1]) is SubPixelConv2DTranspose
+    assert loaded.layers[-1].sub_pixel is True
+    x = np.ones((1, 7, 7, 3), "float32")
+    np.testing.assert_allclose(
+        keras.ops.convert_to_numpy(loaded(x)),
+        keras.ops.convert_to_numpy(reference(x)),
+        atol=1e-5,
+    )
+
+
+def test_other_settings_fall_back_to_conv2d_transpose():
+    layer = SubPixelConv2DTranspose(4, 3, strides=2, output_padding=1, sub_pixel=True)
+    reference = keras.layers.Conv2DTranspose(4, 3, strides=2, output_padding=1)
+    x = np.random.default_rng(3).standard_normal((1, 5, 5, 2)).astype("float32")
+    layer.build(x.shape)
+    reference.build(x.shape)
+    reference.set_weights(layer.get_weights())
+    np.testing.assert_allclose(
+        keras.ops.convert_to_numpy(layer(x)),
+        keras.ops.convert_to_numpy(reference(x)),
+        atol=1e-5,
+    )
+
+
+def test_auto_takes_the_sub_pixel_path_on_jax_only():
+    layer = SubPixelConv2DTranspose(4, 4, strides=2, padding="same")
+    planned = layer._sub_pixel_plans((None, 7, 7, 3)) is not None
+    assert planned == (keras.backend.backend() == "jax")
+    with pytest.raises(ValueError, match="sub_pixel"):
+        SubPixelConv2DTranspose(4, 4, sub_pixel="yes")
+
+
+def test_weights_saved_with_conv2d_transpose_load(tmp_path):
+    """Weights files address layers by class name; ours answers to the same."""
+
+    def generator(layer_class):
+        inputs = keras.Input((7, 7, 3))
+        x = layer_class(4, 4, strides=2, padding="same", name="up")(inputs)
+        return keras.Model(inputs, layer_class(2, 3, padding="same", name="out")(x))
+
+    plain = generator(keras.layers.Conv2DTranspose)
+    path = str(tmp_path / "plain.weights.h5")
+    plain.save_weights(path)
+    ours = generator(SubPixelConv2DTranspose)
+    ours.load_weights(path)
+    x = np.random.default_rng(4).standard_normal((2, 7, 7, 3)).astype("float32")
+    np.testing.assert_allclose(
+        keras.ops.convert_to_numpy(ours(x)),
+        keras.ops.convert_to_numpy(plain(x)),
+        atol=1e-5,
+    )
