@@ -52,6 +52,12 @@ def check_images(images, image_shape, arg="images"):
     expected = (None,) + tuple(image_shape)
     # Only the image dimensions are reported: callers may check a slice of
     # the user's batch, whose first dimension is then not the user's.
+    if len(shape) == 3 and tuple(shape) == tuple(image_shape):
+        raise ValueError(
+            f"`{arg}` must be a batch of images (batch, height, width, "
+            f"channels); this is one image of shape {tuple(shape)}. Pass "
+            f"`{arg}[None]` for a batch of one."
+        )
     if len(shape) != 4:
         raise ValueError(
             f"`{arg}` must be a batch of images of rank 4 "

@@ -415,3 +415,37 @@ def test_empty_image_pairs_are_refused(family):
         model.fit((empty, empty), batch_size=2, verbose=0)
     with pytest.raises(ValueError, match="no batches"):
         model.fit(empty, empty, batch_size=2, verbose=0)
+
+
+@pytest.mark.parametrize(
+    "cls, init, names",
+    [
+        ("DCGAN", TINY, r"d_optimizer=\.\.\., g_optimizer=\.\.\."),
+        (
+            "CycleGAN",
+            {"image_shape": (32, 32, 1), "filters": 4},
+            r"d_optimizer=\.\.\., g_optimizer=\.\.\.",
+        ),
+        (
+            "StackedGAN",
+            {"image_shape": (28, 28, 1), "num_classes": 3},
+            r"d0_optimizer=\.\.\., d1_optimizer=\.\.\., g0_optimizer",
+        ),
+    ],
+)
+def test_keras_style_compile_names_the_players_optimizers(cls, init, names):
+    model = getattr(ganzoo, cls)(**init)
+    with pytest.raises(TypeError, match=names + r".*\['loss', 'optimizer'\]"):
+        model.compile(optimizer="adam", loss="binary_crossentropy")
+
+
+def test_demo_task_repr_is_short():
+    text = repr(ganzoo.datasets.demo_task("digits_to_edges"))
+    assert text.startswith("DemoTask('digits_to_edges', paired, train A/B: (")
+    assert len(text) < 200
+
+
+def test_one_image_without_batch_axis_suggests_adding_it():
+    model = ganzoo.Pix2Pix(image_shape=(32, 32, 1), target_channels=1, filters=4)
+    with pytest.raises(ValueError, match=r"one image of shape \(32, 32, 1\).*\[None\]"):
+        model.translate(np.zeros((32, 32, 1), "float32"))

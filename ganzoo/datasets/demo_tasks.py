@@ -60,6 +60,16 @@ class DemoTask:
     train_labels: typing.Optional[tuple] = None
     test_labels: typing.Optional[tuple] = None
 
+    def __repr__(self):
+        def shapes(pair):
+            return ", ".join(str(tuple(images.shape)) for images in pair)
+
+        kind = "paired" if self.paired else "unpaired"
+        return (
+            f"DemoTask({self.name!r}, {kind}, train A/B: {shapes(self.train)}, "
+            f"test A/B: {shapes(self.test)})"
+        )
+
     def dataset(self, split="train", **kwargs):
         """The split as a `PairedImages` or `UnpairedImages`.
 

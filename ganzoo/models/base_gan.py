@@ -190,6 +190,7 @@ class BaseGAN(PresetMixin, keras.Model):
         jit_compile="auto",
         steps_per_execution=1,
         run_eagerly=False,
+        **unexpected,
     ):
         """Configures the model for training.
 
@@ -203,6 +204,7 @@ class BaseGAN(PresetMixin, keras.Model):
             steps_per_execution: As in `keras.Model.compile`.
             run_eagerly: As in `keras.Model.compile`.
         """
+        refuse_keras_compile_arguments(self, unexpected)
         self.compile_optimizers(
             {"d_optimizer": d_optimizer, "g_optimizer": g_optimizer},
             jit_compile=jit_compile,
@@ -496,6 +498,24 @@ def _networks_follow_dtype(init):
     # Keras reads the signature to record constructor arguments.
     wrapped.__signature__ = inspect.signature(init)
     return wrapped
+
+
+def refuse_keras_compile_arguments(model, unexpected):
+    """A `TypeError` for `compile(optimizer=..., loss=...)`, the Keras habit.
+
+    A GAN has one optimizer per player and its loss is a constructor
+    argument; the message names both.
+    """
+    if not unexpected:
+        return
+    name = type(model).__name__
+    raise TypeError(
+        f"{name}.compile() takes one optimizer per player: "
+        f"{', '.join(f'{n}=...' for n in model.optimizer_names)} (each "
+        "defaults to the paper's). The loss, where a family offers a choice, "
+        f"is a constructor argument: {name}(loss=...). Received unexpected "
+        f"arguments: {sorted(unexpected)}"
+    )
 
 
 def _backend_neutral(serialized):

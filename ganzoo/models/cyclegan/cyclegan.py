@@ -7,6 +7,7 @@ from ganzoo import layers as ganzoo_layers
 from ganzoo import losses
 from ganzoo import validation
 from ganzoo.models.base_gan import BaseGAN
+from ganzoo.models.base_gan import refuse_keras_compile_arguments
 from ganzoo.models.cyclegan.image_pool import ImagePool
 from ganzoo.models.cyclegan.schedules import ConstantThenLinearDecay
 from ganzoo.models.phase import Phase
@@ -234,6 +235,7 @@ class CycleGAN(image_to_image.WithoutGenerate, BaseGAN):
         jit_compile="auto",
         steps_per_execution=1,
         run_eagerly=False,
+        **unexpected,
     ):
         """Configures the model for training.
 
@@ -253,6 +255,7 @@ class CycleGAN(image_to_image.WithoutGenerate, BaseGAN):
             steps_per_execution: As in `keras.Model.compile`.
             run_eagerly: As in `keras.Model.compile`.
         """
+        refuse_keras_compile_arguments(self, unexpected)
         if total_steps is not None:
             total_steps = validation.check_positive_int(total_steps, "total_steps")
             if total_steps < 2:

@@ -8,6 +8,7 @@ from ganzoo import losses
 from ganzoo import validation
 from ganzoo.models import labels as label_utils
 from ganzoo.models.base_gan import BaseGAN
+from ganzoo.models.base_gan import refuse_keras_compile_arguments
 from ganzoo.models.phase import Phase
 from ganzoo.models.stackedgan import networks
 
@@ -261,6 +262,7 @@ class StackedGAN(BaseGAN):
         jit_compile="auto",
         steps_per_execution=1,
         run_eagerly=False,
+        **unexpected,
     ):
         """Configures the adversarial stage.
 
@@ -275,6 +277,7 @@ class StackedGAN(BaseGAN):
             steps_per_execution: As in `keras.Model.compile`.
             run_eagerly: As in `keras.Model.compile`.
         """
+        refuse_keras_compile_arguments(self, unexpected)
         self.compile_optimizers(
             {
                 "d0_optimizer": d0_optimizer,
