@@ -449,3 +449,38 @@ def test_one_image_without_batch_axis_suggests_adding_it():
     model = ganzoo.Pix2Pix(image_shape=(32, 32, 1), target_channels=1, filters=4)
     with pytest.raises(ValueError, match=r"one image of shape \(32, 32, 1\).*\[None\]"):
         model.translate(np.zeros((32, 32, 1), "float32"))
+
+
+class LabelledData(keras.utils.PyDataset):
+    def __init__(self, images, labels, batch_size):
+        super().__init__()
+        self.images, self.labels, self.batch_size = images, labels, batch_size
+
+    def __len__(self):
+        return len(self.images) // self.batch_size
+
+    def __getitem__(self, i):
+        part = slice(i * self.batch_size, (i + 1) * self.batch_size)
+        return self.images[part], self.labels[part]
+
+
+@pytest.mark.parametrize(
+    "cls, init, bad",
+    [
+        ("SGAN", {"latent_dim": 8, "num_classes": 3, "filters": 4}, -2),
+        ("SGAN", {"latent_dim": 8, "num_classes": 3, "filters": 4}, 3),
+        ("StackedGAN", {"num_classes": 3}, 9),
+    ],
+)
+def test_bad_labels_from_a_dataset_stop_training(cls, init, bad):
+    model = getattr(ganzoo, cls)(image_shape=(28, 28, 1), **init)
+    images = fake_images(8, (28, 28, 1))
+    labels = np.array([0, 1, 2, 0, 1, bad, 2, 0])
+    if cls == "StackedGAN":
+        model.pretrain_encoder(images, np.arange(8) % 3, epochs=1, verbose=0)
+    model.compile()
+    good = LabelledData(images, np.arange(8) % 3, 4)
+    history = model.fit(good, epochs=1, verbose=0, shuffle=False)
+    assert "invalid_labels" not in history.history
+    with pytest.raises(ValueError, match=r"dataset yielded labels outside \[0, 3\)"):
+        model.fit(LabelledData(images, labels, 4), epochs=1, verbose=0, shuffle=False)

@@ -26,6 +26,8 @@ def run_step(model, data, update):
     """
     batch = model.unpack_batch(data)
     trackers = model.log_trackers
+    for name, value in model.batch_checks(data).items():
+        trackers[name].update_state(value)
     total = 0.0
     for phase in model.training_phases():
         for _ in range(phase.repeat):

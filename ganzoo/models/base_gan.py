@@ -58,6 +58,10 @@ class BaseGAN(PresetMixin, keras.Model):
     #: The networks whose weights `ema_decay` averages.
     averaged_networks = ("generator",)
 
+    #: Log names of `batch_checks`: counts of bad values in the batches a
+    #: dataset yielded, which `fit` turns into an error after the batch.
+    batch_check_names = ()
+
     #: Whether `fit` requires array inputs scaled to [-1, 1], as images for
     #: every ganzoo architecture are (finite values are always required).
     requires_scaled_inputs = True
@@ -171,6 +175,21 @@ class BaseGAN(PresetMixin, keras.Model):
         """
         x, _, _ = keras.utils.unpack_x_y_sample_weight(data)
         return validation.check_images(x, self.image_shape, arg="x")
+
+    def batch_checks(self, data):
+        """Counts of bad values in a batch as the trainer yields it, by name.
+
+        Arrays are checked on the host before training (`check_arrays`);
+        batches from datasets can only be checked inside the step. Each
+        count named in `batch_check_names` is computed here in `keras.ops`,
+        averaged into the logs like any value, and `fit` raises as soon as
+        one is above zero (`describe_batch_check`). None by default.
+        """
+        return {}
+
+    def describe_batch_check(self, name):
+        """The error `fit` raises when the batch check `name` found values."""
+        return f"The training data held values that {name} counts."
 
     def check_arrays(self, x, y=None):
         """Checks arrays given to `fit` before training starts.
@@ -291,8 +310,10 @@ class BaseGAN(PresetMixin, keras.Model):
                     "which the engine keeps for the sum of every phase's loss. "
                     f"Rename it. Received: log_names={tuple(phase.log_names)}"
                 )
-        for log_name in (TOTAL_LOSS,) + tuple(
-            name for phase in phases for name in phase.log_names
+        for log_name in (
+            (TOTAL_LOSS,)
+            + tuple(self.batch_check_names)
+            + tuple(name for phase in phases for name in phase.log_names)
         ):
             if log_name not in self._log_trackers:
                 self._log_trackers[log_name] = keras.metrics.Mean(name=log_name)
@@ -366,6 +387,10 @@ class BaseGAN(PresetMixin, keras.Model):
                 x, arg="x", scaled=self.requires_scaled_inputs
             )
             self.check_arrays(x, y)
+        if self.batch_check_names:
+            kwargs["callbacks"] = list(kwargs.get("callbacks") or []) + [
+                BatchChecks(self.batch_check_names)
+            ]
         full_batches = full_batches_or_none(x, y, kwargs, seed=self.seed)
         if full_batches is not None:
             x, y = full_batches, None
@@ -375,11 +400,15 @@ class BaseGAN(PresetMixin, keras.Model):
         try:
             with backend.keep_state_on_error(self):
                 history = super().fit(x, y, **kwargs)
-        except ValueError as error:
+        except BaseException as error:
+            # The step traced for data that failed is not kept: TensorFlow
+            # would retrace it for the next data with shapes relaxed to
+            # unknown ranks, which the batch checks cannot read.
+            self.train_function = None
             # TensorFlow and JAX trainers stop on an empty first epoch.
-            if "Empty logs" not in str(error):
-                raise
-            raise empty from error
+            if isinstance(error, ValueError) and "Empty logs" in str(error):
+                raise empty from error
+            raise
         if history.epoch and not history.history:
             raise empty  # the torch trainer returns empty logs instead
         return history
@@ -498,6 +527,30 @@ def _networks_follow_dtype(init):
     # Keras reads the signature to record constructor arguments.
     wrapped.__signature__ = inspect.signature(init)
     return wrapped
+
+
+class BatchChecks(keras.callbacks.Callback):
+    """Turns the step's batch checks into an error after the batch.
+
+    Takes the checks' entries out of the logs (they are not figures to
+    show), and raises `ValueError` as soon as one is above zero.
+    """
+
+    def __init__(self, names):
+        super().__init__()
+        self.names = tuple(names)
+
+    def _check(self, logs):
+        for name in self.names:
+            value = (logs or {}).pop(name, 0.0)
+            if value and value > 0:
+                raise ValueError(self.model.describe_batch_check(name))
+
+    def on_train_batch_end(self, batch, logs=None):
+        self._check(logs)
+
+    def on_epoch_end(self, epoch, logs=None):
+        self._check(logs)
 
 
 def refuse_keras_compile_arguments(model, unexpected):

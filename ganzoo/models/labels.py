@@ -1,6 +1,8 @@
-"""Class labels for conditional models: host-side checks and defaults."""
+"""Class labels for conditional models: checks and defaults."""
 
+import keras
 import numpy as np
+from keras import ops
 
 from ganzoo import validation
 
@@ -63,3 +65,42 @@ def check_labels(labels, num_classes, num_images=None, arg="labels"):
 def balanced_labels(num_images, num_classes):
     """`0, 1, ..., num_classes - 1, 0, 1, ...`: every class equally often."""
     return (np.arange(num_images) % num_classes).astype("int32")
+
+
+def _invalid(labels, low, num_classes):
+    return ops.logical_or(labels < low, labels >= num_classes)
+
+
+def label_checks(data, low, num_classes):
+    """A conditional model's `batch_checks`: the count of invalid labels.
+
+    Counts the labels (`y` of the batch as the trainer yields it) outside
+    `[low, num_classes)`, in `keras.ops` inside the training step: labels
+    from a dataset cannot be checked on the host before training, as
+    arrays are.
+    """
+    _, labels, _ = keras.utils.unpack_x_y_sample_weight(data)
+    labels = ops.cast(ops.reshape(labels, (-1,)), "int32")
+    invalid = _invalid(labels, low, num_classes)
+    return {"invalid_labels": ops.sum(ops.cast(invalid, "float32"))}
+
+
+def keep_valid(labels, low, num_classes, fallback):
+    """`labels` with those outside `[low, num_classes)` set to `fallback`.
+
+    The batch's step then runs (PyTorch's one-hot would stop it with an
+    index error) and `fit` reports the invalid labels `label_checks`
+    counted right after it.
+    """
+    return ops.where(_invalid(labels, low, num_classes), fallback, labels)
+
+
+def invalid_labels_message(num_classes, low=0):
+    """The error for labels from a dataset outside `[low, num_classes)`."""
+    allowed = f"[0, {num_classes})" + (", or -1 for unlabelled" if low < 0 else "")
+    return (
+        f"The dataset yielded labels outside {allowed}: `y` must hold class "
+        f"ids below num_classes={num_classes}. Check the labels your "
+        "dataset yields (arrays are checked before training; batches from a "
+        "dataset as they arrive)."
+    )

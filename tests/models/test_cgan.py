@@ -115,6 +115,9 @@ class ConditionalGANTestCase(GANTestCase):
             model.fit(images, batch_size=10, verbose=0)
         with pytest.raises(ValueError, match="`y`"):
             model.fit(LabelledBatches(images, None, 10), verbose=0)
+        for y in (labels + 5, labels - 5):  # from a dataset: checked in the step
+            with pytest.raises(ValueError, match=r"dataset yielded labels outside"):
+                model.fit(LabelledBatches(images, y, 10), verbose=0)
         for labels in [10, -1, [0, 1], np.eye(10)[:3], [0.5, 1, 2]]:
             with pytest.raises(ValueError, match="`labels`"):
                 model.generate(3, labels=labels)

@@ -11,6 +11,9 @@ from ganzoo.models.gan.gan import GAN
 from ganzoo.models.labels import balanced_labels
 from ganzoo.models.labels import check_labels
 from ganzoo.models.labels import check_num_classes
+from ganzoo.models.labels import invalid_labels_message
+from ganzoo.models.labels import keep_valid
+from ganzoo.models.labels import label_checks
 
 
 @keras.saving.register_keras_serializable(package="ganzoo")
@@ -108,6 +111,14 @@ class CGAN(GAN):
         images = validation.check_images(x, self.image_shape, arg="x")
         return images, self._label_batch(y, images)
 
+    batch_check_names = ("invalid_labels",)
+
+    def batch_checks(self, data):
+        return label_checks(data, 0, self.num_classes)
+
+    def describe_batch_check(self, name):
+        return invalid_labels_message(self.num_classes, low=0)
+
     def _label_batch(self, y, images):
         if y is None:
             raise ValueError(
@@ -131,7 +142,7 @@ class CGAN(GAN):
         dtype = str(y.dtype)
         if "int" not in dtype and "float" not in dtype:
             raise TypeError(f"`y` must be integer class ids. Received: y.dtype={dtype}")
-        return ops.cast(y, "int32")
+        return keep_valid(ops.cast(y, "int32"), 0, self.num_classes, 0)
 
     def check_arrays(self, x, y=None):
         """Checks every label of array inputs on the host before training."""

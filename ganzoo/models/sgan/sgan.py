@@ -9,6 +9,9 @@ from ganzoo import validation
 from ganzoo.models.base_gan import BaseGAN
 from ganzoo.models.dcgan.networks import build_dcgan_generator
 from ganzoo.models.labels import check_num_classes
+from ganzoo.models.labels import invalid_labels_message
+from ganzoo.models.labels import keep_valid
+from ganzoo.models.labels import label_checks
 from ganzoo.models.phase import Phase
 from ganzoo.models.sgan.networks import build_sgan_discriminator
 
@@ -168,7 +171,16 @@ class SGAN(BaseGAN):
                 "`y` must be class ids of shape (batch,), -1 for unlabelled "
                 f"images, not one-hot vectors. Received: y.shape={shape}"
             )
-        return images, ops.reshape(ops.cast(y, "int32"), (-1,))
+        labels = ops.reshape(ops.cast(y, "int32"), (-1,))
+        return images, keep_valid(labels, UNLABELLED, self.num_classes, UNLABELLED)
+
+    batch_check_names = ("invalid_labels",)
+
+    def batch_checks(self, data):
+        return label_checks(data, UNLABELLED, self.num_classes)
+
+    def describe_batch_check(self, name):
+        return invalid_labels_message(self.num_classes, low=UNLABELLED)
 
     def check_arrays(self, x, y=None):
         if y is not None:

@@ -334,9 +334,20 @@ class StackedGAN(BaseGAN):
                 "Labels `y` must be integer class ids of shape (batch,). "
                 f"Received: y.shape={shape}"
             )
-        labels = ops.one_hot(ops.cast(ops.reshape(y, (-1,)), "int32"), self.num_classes)
+        labels = label_utils.keep_valid(
+            ops.cast(ops.reshape(y, (-1,)), "int32"), 0, self.num_classes, 0
+        )
+        labels = ops.one_hot(labels, self.num_classes)
         features = ops.stop_gradient(self.encoder0(images, training=False))
         return images, labels, features
+
+    batch_check_names = ("invalid_labels",)
+
+    def batch_checks(self, data):
+        return label_utils.label_checks(data, 0, self.num_classes)
+
+    def describe_batch_check(self, name):
+        return label_utils.invalid_labels_message(self.num_classes)
 
     def phases(self):
         return [
