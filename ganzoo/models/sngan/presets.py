@@ -3,5 +3,5 @@ from ganzoo.presets import register_preset
 register_preset(
     "sngan_mnist",
     "SNGAN",
-    "Spectral-norm hinge GAN trained on the bundled 4,000-digit MNIST split.",
+    "Spectral-norm hinge GAN trained on the 60,000 MNIST training digits.",
 )
