@@ -8,5 +8,5 @@ register_preset(
 register_preset(
     "cdcgan_mnist",
     "ConditionalDCGAN",
-    "Conditional DCGAN (32 filters) trained on the bundled 4,000-digit MNIST split.",
+    "Conditional DCGAN (32 filters) trained on the 60,000 MNIST training digits.",
 )
