@@ -272,6 +272,26 @@ def _unpack(archive, destination, sha256):
         shutil.rmtree(temp, ignore_errors=True)
 
 
+#: The most a dataset archive may unpack to, in bytes (the authors' largest,
+#: cityscapes, unpacks to well under 1 GB).
+MAX_DATASET_BYTES = 20 * 1024**3
+
+
+def _check_total_size(sizes, archive):
+    """Refuses an archive whose members add up to more than the limit.
+
+    Zip and tar record each member's size, and extraction writes no more
+    than that, so the sum bounds what unpacking can write.
+    """
+    total = sum(sizes)
+    if total > MAX_DATASET_BYTES:
+        raise ValueError(
+            f"The archive {archive} unpacks to {total:,} bytes, more than the "
+            f"{MAX_DATASET_BYTES:,} a dataset archive may hold "
+            "(ganzoo.datasets.archives.MAX_DATASET_BYTES)."
+        )
+
+
 def _check_member(name, archive):
     parts = name.replace("\\", "/").split("/")
     if (
@@ -298,6 +318,7 @@ def _unzip(archive, folder):
                     f"The archive {archive} holds a link or special file, which "
                     f"ganzoo refuses to unpack. Received: member {info.filename!r}"
                 )
+        _check_total_size([info.file_size for info in members], archive)
         zf.extractall(folder, members)
 
 
@@ -311,6 +332,7 @@ def _untar(archive, folder):
                     f"The archive {archive} holds a link or special file, which "
                     f"ganzoo refuses to unpack. Received: member {member.name!r}"
                 )
+        _check_total_size([member.size for member in members], archive)
         if hasattr(tarfile, "data_filter"):
             tf.extractall(folder, members, filter="data")
         else:

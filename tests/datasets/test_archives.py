@@ -4,6 +4,7 @@ Tiny archives of the real layouts (a CycleGAN zip, a pix2pix tar.gz) are
 built in `tmp_path` and served on 127.0.0.1; nothing touches the network.
 """
 
+import functools
 import hashlib
 import io
 import os
@@ -198,6 +199,25 @@ def test_hostile_zip_members_are_refused(server, cache):
     url = serve(server, "/mini2.zip", dotdot)
     with pytest.raises(ValueError, match="outside its folder"):
         archives.load_cyclegan_dataset("mini", url=url, sha256=sha(dotdot))
+    assert listing(cache) == []
+
+
+@pytest.mark.parametrize("kind", ["zip", "tar"])
+def test_archive_expansion_is_bounded(server, cache, monkeypatch, kind):
+    monkeypatch.setattr(archives, "MAX_DATASET_BYTES", 1000)
+    members = {"facades/train/0.jpg": b"x" * 600, "facades/val/0.jpg": b"y" * 600}
+    if kind == "zip":
+        data = zip_archive(members)
+        url = serve(server, "/mini.zip", data)
+        load = functools.partial(archives.load_cyclegan_dataset, "mini")
+    else:
+        data = tar_archive(members)
+        url = serve(server, "/facades.tar.gz", data)
+        load = functools.partial(archives.load_pix2pix_dataset, "facades")
+    with pytest.raises(
+        ValueError, match=r"unpacks to 1,200 bytes, more than the 1,000"
+    ):
+        load(url=url, sha256=sha(data))
     assert listing(cache) == []
 
 
