@@ -17,10 +17,7 @@ def positive(text):
         >>> positive("3")
         3
     """
-    value = int(text)
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be >= 1, got {value}")
-    return value
+    return _at_least(text, 1)
 
 
 def seed(text):
@@ -30,9 +27,13 @@ def seed(text):
         >>> seed("0")
         0
     """
+    return _at_least(text, 0)
+
+
+def _at_least(text, low):
     value = int(text)
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"must be >= 0, got {value}")
+    if value < low:
+        raise argparse.ArgumentTypeError(f"must be >= {low}, got {value}")
     return value
 
 

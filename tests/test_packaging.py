@@ -12,9 +12,8 @@ import ganzoo
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
-@pytest.fixture(scope="module")
-def wheel(tmp_path_factory):
-    out = tmp_path_factory.mktemp("wheel")
+def build_wheel(out):
+    """Builds the project's wheel into the folder `out`; returns its path."""
     result = subprocess.run(
         [
             sys.executable,
@@ -36,7 +35,12 @@ def wheel(tmp_path_factory):
     # setuptools warns of data folders it would drop from a future build.
     assert "would be ignored" not in result.stdout + result.stderr
     (path,) = [os.path.join(out, f) for f in os.listdir(out) if f.endswith(".whl")]
-    with zipfile.ZipFile(path) as z:
+    return path
+
+
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory):
+    with zipfile.ZipFile(build_wheel(tmp_path_factory.mktemp("wheel"))) as z:
         return set(z.namelist())
 
 
@@ -73,25 +77,7 @@ def test_wheel_installs_and_runs_in_a_fresh_environment(tmp_path):
 
     if keras.backend.backend() != "jax":
         pytest.skip("installs the JAX extra; runs in the JAX suite")
-    out = tmp_path / "wheel"
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pip",
-            "wheel",
-            "--no-deps",
-            "--no-build-isolation",
-            "-q",
-            "-w",
-            str(out),
-            ROOT,
-        ],  # fmt: skip
-        check=True,
-        capture_output=True,
-        timeout=300,  # fmt: skip
-    )
-    (wheel_file,) = out.iterdir()
+    wheel_file = build_wheel(tmp_path / "wheel")
     venv = tmp_path / "venv"
     subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, timeout=120)
     python, ganzoo_command = venv / "bin" / "python", venv / "bin" / "ganzoo"
