@@ -12,5 +12,5 @@ register_preset(
 register_preset(
     "wgangp_mnist",
     "WGANGP",
-    "WGAN-GP trained on the bundled 4,000-digit MNIST split.",
+    "WGAN-GP trained on the 60,000 MNIST training digits.",
 )
