@@ -5,6 +5,7 @@ import os
 import keras
 import numpy as np
 
+from ganzoo import backend
 from ganzoo import images as image_utils
 
 TENSORBOARD_RUN = "samples"
@@ -28,6 +29,9 @@ class SampleGrid(keras.callbacks.Callback):
     The run has its own folder because TensorBoard follows only the newest
     event file of a folder while a run is written. This needs the
     `tensorboard` package and TensorFlow or PyTorch, on any Keras backend.
+
+    In a distributed run (`torchrun`, JAX's multi-process
+    `keras.distribution`) only the first process writes.
 
     Args:
         directory: Folder for `epoch_0001.png`, `epoch_0002.png`, ...; `None`
@@ -78,7 +82,7 @@ class SampleGrid(keras.callbacks.Callback):
         self._writer = None
 
     def on_train_begin(self, logs=None):
-        if self.tensorboard_dir is not None:
+        if self.tensorboard_dir is not None and backend.is_chief():
             from ganzoo.backend.tensorboard_images import ImageSummaryWriter
 
             self._writer = ImageSummaryWriter(self.tensorboard_dir)
@@ -89,7 +93,7 @@ class SampleGrid(keras.callbacks.Callback):
             self._writer = None
 
     def on_epoch_end(self, epoch, logs=None):
-        if (epoch + 1) % self.every:
+        if (epoch + 1) % self.every or not backend.is_chief():
             return
         if self.inputs is None:
             samples = self.model.generate(self.num_images, seed=self.seed)

@@ -62,15 +62,48 @@ def replica_id():
     return _engine.replica_id()
 
 
+def process_shard():
+    """`(index, count)`: this process's share of the training data.
+
+    `(rank, world_size)` under a `torch.distributed` process group, `(process
+    index, process count)` under JAX's multi-process `keras.distribution`,
+    `(0, 1)` otherwise (TensorFlow's strategies shard data themselves).
+    Arrays given to `fit` are split accordingly: each process trains on a
+    disjoint share of every epoch.
+    """
+    return _engine.process_shard()
+
+
+def is_chief():
+    """Whether this process writes files: the first of a distributed run."""
+    return process_shard()[0] == 0
+
+
+def agree(value):
+    """The first process's `value` (an int) on every process."""
+    return _engine.agree(value)
+
+
+def start_fit(model, data):
+    """Prepares a distributed `fit`: every process starts from the first's
+    weights, and a data loader that is not split between processes is
+    refused. Does nothing in a single process."""
+    _engine.start_fit(model, data)
+
+
 def keep_state_on_error(model):
     """Context manager: a failed `fit()` leaves `model` usable."""
     return _engine.keep_state_on_error(model)
 
 
 __all__ = [
+    "agree",
     "input_gradients",
+    "is_chief",
     "keep_state_on_error",
+    "process_shard",
     "replica_id",
     "run_step",
+    "start_fit",
     "train_step",
 ]

@@ -95,6 +95,24 @@ def replica_id():
     return 0  # no per-replica code: one device, or one global SPMD program
 
 
+def process_shard():
+    # Under `keras.distribution` over several processes, each process feeds
+    # its own share of every global batch.
+    return jax.process_index(), jax.process_count()
+
+
+def agree(value):
+    if jax.process_count() == 1:
+        return value
+    from jax.experimental import multihost_utils
+
+    return multihost_utils.broadcast_one_to_all(value).item()
+
+
+def start_fit(model, data):
+    pass  # keras.distribution places (and so agrees on) every variable
+
+
 def train_step(model, state, data):
     groups = [
         model.trainable_variables,

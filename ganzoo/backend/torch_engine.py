@@ -1,13 +1,17 @@
 """PyTorch engine: `torch.autograd.grad` per phase.
 
 `autograd.grad` computes gradients for the phase's variables only, so the
-other player's `.grad` fields are never touched or accumulated.
+other player's `.grad` fields are never touched or accumulated. Under a
+`torch.distributed` process group (`torchrun`), gradients, moving
+statistics and logs are averaged over the ranks
+(`ganzoo.backend.torch_distributed`).
 """
 
 import contextlib
 
 import torch
 
+from ganzoo.backend import torch_distributed
 from ganzoo.backend.common import run_step
 
 
@@ -16,6 +20,7 @@ def _update(phase, batch):
     loss, logs = phase.loss(batch)
     scaled = phase.optimizer.scale_loss(loss)
     grads = torch.autograd.grad(scaled, [v.value for v in variables])
+    grads = torch_distributed.average(grads)
     with torch.no_grad():
         phase.optimizer.apply(list(grads), variables)
     # Logs are reported, never differentiated: free their graphs now.
@@ -28,11 +33,29 @@ def keep_state_on_error(model):
 
 
 def replica_id():
-    return 0  # no per-replica code: one device, or one global SPMD program
+    # Each rank of a process group draws its own noise; 0 without one.
+    return torch_distributed.world()[0]
+
+
+def process_shard():
+    return torch_distributed.world()
+
+
+def agree(value):
+    return torch_distributed.agree(value)
+
+
+def start_fit(model, data):
+    torch_distributed.check_sharded(data)
+    torch_distributed.broadcast_variables(
+        list(model.variables) + list(model.optimizer.variables)
+    )
 
 
 def train_step(model, data):
-    return run_step(model, data, _update)
+    logs = run_step(model, data, _update)
+    torch_distributed.average_states(model.non_trainable_variables)
+    return torch_distributed.average_logs(logs)
 
 
 def input_gradients(fn, x):

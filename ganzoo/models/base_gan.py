@@ -372,6 +372,13 @@ class BaseGAN(PresetMixin, keras.Model):
         the uninterrupted run would have. Datasets are batched as they come: give them
         `drop_remainder=True` (`tf.data`) or `drop_last=True` (torch) for
         the same effect.
+
+        Under a `torch.distributed` process group (`torchrun`) or JAX's
+        multi-process `keras.distribution`, every process runs this same
+        call: arrays are split between the processes (`batch_size` is each
+        process's share of a step), every process starts from the first
+        one's weights, and gradients are averaged (see the guide "Training
+        on several devices and machines").
         """
         if not self.compiled:
             raise RuntimeError(
@@ -397,6 +404,7 @@ class BaseGAN(PresetMixin, keras.Model):
             kwargs["callbacks"] = list(kwargs.get("callbacks") or []) + [
                 EpochOrder(full_batches)
             ]
+        backend.start_fit(self, x)
         try:
             with backend.keep_state_on_error(self):
                 history = super().fit(x, y, **kwargs)

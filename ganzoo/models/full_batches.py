@@ -5,6 +5,7 @@ import math
 import keras
 import numpy as np
 
+from ganzoo import backend
 from ganzoo import validation
 
 # `fit` arguments that Keras applies to arrays and a PyDataset cannot take.
@@ -28,19 +29,38 @@ class FullBatches(keras.utils.PyDataset):
     sees the batches an uninterrupted run would, and successive `fit` calls
     see new orders.
 
+    In a distributed run of `num_shards` processes, every process draws the
+    same orders and step `i` covers the `batch_size * num_shards` samples of
+    a global batch, of which process `shard` takes the `shard`-th
+    `batch_size`: the processes' shares of an epoch are disjoint, and the
+    concatenation of their batches is the batch one process would train on
+    with `batch_size * num_shards`.
+
     Args:
         x: An array, or a tuple or list of arrays, with samples along the
             first axis.
         y: `None` or likewise (e.g. labels).
-        batch_size: Samples per batch; less than the number of samples.
+        batch_size: Samples per batch (per process); less than the number
+            of samples.
         shuffle: Whether to draw a new order each epoch (else keep it).
         seed: Optional int seeding the orders; by default one is drawn from
             NumPy's global generator (`keras.utils.set_random_seed` seeds
-            it).
+            it). Every process of a distributed run must give the same.
+        shard: Index of this process's share, in `[0, num_shards)`.
+        num_shards: Number of processes sharing each epoch.
     """
 
-    def __init__(self, x, y, batch_size, shuffle=True, seed=None):
+    def __init__(
+        self, x, y, batch_size, shuffle=True, seed=None, shard=0, num_shards=1
+    ):
         super().__init__()
+        if not 0 <= shard < num_shards:
+            raise ValueError(
+                f"`shard` must be in [0, num_shards={num_shards}). "
+                f"Received: shard={shard!r}"
+            )
+        self.shard = shard
+        self.num_shards = num_shards
         self.x = keras.tree.map_structure(_host, x)
         self.y = None if y is None else keras.tree.map_structure(_host, y)
         self.num_samples = keras.tree.flatten(self.x)[0].shape[0]
@@ -59,14 +79,15 @@ class FullBatches(keras.utils.PyDataset):
             self.order = np.arange(self.num_samples)
 
     def __len__(self):
-        return math.ceil(self.num_samples / self.batch_size)
+        return math.ceil(self.num_samples / (self.batch_size * self.num_shards))
 
     def __getitem__(self, index):
-        picked = self.order[index * self.batch_size : (index + 1) * self.batch_size]
-        if len(picked) < self.batch_size:
-            picked = np.concatenate(
-                [picked, self.order[: self.batch_size - len(picked)]]
-            )
+        size = self.batch_size * self.num_shards
+        picked = self.order[index * size : (index + 1) * size]
+        if len(picked) < size:
+            # Top up from the epoch's start (cycling if one batch exceeds it).
+            picked = np.resize(np.concatenate([picked, self.order]), size)
+        picked = picked[self.shard * self.batch_size :][: self.batch_size]
         x = keras.tree.map_structure(lambda a: a[picked], self.x)
         if self.y is None:
             return (x,)
@@ -111,14 +132,31 @@ def full_batches_or_none(x, y, fit_kwargs, seed=None):
     if len(lengths) != 1:
         return None  # Keras reports the mismatch
     (num_samples,) = lengths
-    if num_samples <= batch_size:
+    shard, num_shards = backend.process_shard()
+    if num_samples <= batch_size * num_shards:
+        if num_shards > 1:
+            raise ValueError(
+                f"{num_shards} processes with `batch_size={batch_size}` each "
+                f"need more than {batch_size * num_shards} samples. "
+                f"Received: {num_samples} samples"
+            )
         return None
     shuffle = fit_kwargs.pop("shuffle", True)
     fit_kwargs.pop("batch_size", None)
     # The dataset shuffles its samples; Keras would shuffle the batches'
     # order again with a generator of its own that no checkpoint keeps.
     fit_kwargs["shuffle"] = False
-    return FullBatches(x, y, batch_size, shuffle=bool(shuffle), seed=seed)
+    if seed is None:
+        seed = int(np.random.randint(2**31 - 1))
+    return FullBatches(
+        x,
+        y,
+        batch_size,
+        shuffle=bool(shuffle),
+        seed=backend.agree(seed),
+        shard=shard,
+        num_shards=num_shards,
+    )
 
 
 def _host(array):

@@ -17,6 +17,7 @@ import tempfile
 import keras
 import numpy as np
 
+from ganzoo import backend
 from ganzoo import images as image_utils
 from ganzoo.presets.download import file_sha256
 from ganzoo.presets.safety import UnsafePresetError
@@ -46,10 +47,15 @@ def save_preset(model, folder, metadata=None, sample_inputs=None):
         sample_inputs: For models with `translate` (image-to-image), images
             in [-1, 1]; the sample image shows each beside its translation.
 
+    In a distributed run only the first process writes; the others return
+    at once (their weights are the same).
+
     Returns:
         The folder.
     """
     folder = os.path.abspath(folder)
+    if not backend.is_chief():
+        return folder
     parent = os.path.dirname(folder)
     os.makedirs(parent, exist_ok=True)
     staging = tempfile.mkdtemp(prefix=".preset-", dir=parent)
