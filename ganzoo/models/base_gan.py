@@ -461,6 +461,77 @@ class BaseGAN(PresetMixin, keras.Model):
         images = self.predict(inputs, batch_size=batch_size, verbose=0)
         return np.asarray(images, dtype="float32")
 
+    def export(
+        self,
+        filepath,
+        format="tf_saved_model",
+        *,
+        direction=None,
+        uint8_output=False,
+        uint8_input=False,
+        test_time_dropout=False,
+        tolerance=None,
+        verbose=True,
+    ):
+        """Exports the network sampling uses, checked against this model.
+
+        Writes the generator (the EMA copy when `ema_decay` is on) in
+        inference mode as a file that serves without ganzoo or Keras, then
+        reloads it with its runtime (`tf.saved_model.load`, onnxruntime,
+        the LiteRT interpreter, `torch.export.load`), runs it on the inputs
+        this model is run on, and keeps it only if the outputs agree.
+
+        Inputs: generators take what `generate` feeds them: `latent`
+        (float32 noise, `(batch, latent_dim)`; InfoGAN's noise, one-hot
+        category and continuous codes side by side), or for conditional
+        families their named inputs in order (`z` and int32 `labels` for
+        CGAN, ConditionalDCGAN and ACGAN; `labels`, `z0`, `z1` for
+        StackedGAN). Pix2Pix and CycleGAN take `images` of the source
+        domain. The output is images, float32 in [-1, 1] or uint8. The
+        batch size is left open.
+
+        Args:
+            filepath: Where to write: a folder for `"tf_saved_model"`, a
+                file ending `.onnx`, `.tflite` or `.pt2` for the others.
+            format: `"tf_saved_model"`, `"onnx"`, `"litert"` or `"torch"`,
+                wherever Keras writes it on the active backend (see
+                `ganzoo.export.formats.WRITERS`).
+            direction: CycleGAN only: `"a_to_b"` (default) or `"b_to_a"`.
+            uint8_output: Return uint8 images (0-255) instead of float32
+                ones in [-1, 1].
+            uint8_input: Pix2Pix and CycleGAN only: take uint8 images
+                (0-255) instead of float32 ones in [-1, 1].
+            test_time_dropout: Pix2Pix only. `False` (the only value that
+                exports) runs the generator deterministically: no dropout,
+                BatchNorm with its moving statistics. The paper's test mode
+                (`True`) is random on every call, so no export of it could
+                be checked.
+            tolerance: Largest difference allowed between the export and
+                this model (default 1e-4, or 1 grey level for uint8).
+            verbose: Print the report.
+
+        Returns:
+            A `ganzoo.export.ExportReport` (path, inputs, output, runtime,
+            measured difference).
+
+        Example:
+            >>> model = ganzoo.DCGAN.from_preset("dcgan_mnist")  # doctest: +SKIP
+            >>> model.export("dcgan.onnx", format="onnx")  # doctest: +SKIP
+        """
+        from ganzoo.export import export_model
+
+        return export_model(
+            self,
+            filepath,
+            format,
+            direction=direction,
+            uint8_output=uint8_output,
+            uint8_input=uint8_input,
+            test_time_dropout=test_time_dropout,
+            tolerance=tolerance,
+            verbose=verbose,
+        )
+
     # Saving ------------------------------------------------------------------
 
     def random_states(self):
