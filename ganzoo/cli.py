@@ -1,4 +1,4 @@
-"""The `ganzoo` command: presets, info, sample, evaluate, translate, train.
+"""The `ganzoo` command: presets, info, sample, evaluate, translate, train, export.
 
 Runs on the backend `KERAS_BACKEND` names. User mistakes (an unknown
 preset, a bad number, a missing file, an unwritable output) print one line
@@ -12,6 +12,7 @@ import os
 import sys
 
 from ganzoo import cli_checks
+from ganzoo import cli_export
 from ganzoo import cli_translation
 
 EXAMPLES = """examples:
@@ -22,6 +23,7 @@ EXAMPLES = """examples:
   ganzoo evaluate generated_pngs/ --against real.npz --metric fid
   ganzoo translate pix2pix_edges_to_digits outlines/ --out digits/
   ganzoo train cyclegan --a horses/ --b zebras/ --out my_cyclegan
+  ganzoo export dcgan_mnist --format onnx --out dcgan.onnx
 
 `ganzoo COMMAND --help` describes each command, with examples.
 
@@ -274,6 +276,7 @@ def build_parser():
     p.add_argument("--json", action="store_true", help="print JSON")
     p.set_defaults(run=cmd_evaluate)
     cli_translation.add_commands(sub)
+    cli_export.add_command(sub)
     return parser
 
 
