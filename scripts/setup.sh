@@ -18,6 +18,6 @@ if [ ! -f "$stamp" ] || [ "$root/pyproject.toml" -nt "$stamp" ] \
          --index-url https://download.pytorch.org/whl/cpu
   # Every version comes from constraints.txt, so each machine gets the same.
   "$venv/bin/python" -m pip install -q -c "$root/constraints.txt" \
-    -e "$root[all,test,docs]"
+    -e "$root[all,test,docs,export]"
   touch "$stamp"
 fi
