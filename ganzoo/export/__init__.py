@@ -136,7 +136,7 @@ def export_model(
                 "inputs; it was not written. Received: "
                 f"filepath={filepath!r}"
             )
-        _replace(staged, filepath)
+        _move_into_place(staging, staged, filepath)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     report = ExportReport(
@@ -196,7 +196,16 @@ def _max_abs_diff(expected, actual, format):
     return float(np.max(diff))
 
 
-def _replace(staged, filepath):
-    if os.path.isdir(filepath):
-        shutil.rmtree(filepath)
-    os.replace(staged, filepath)
+def _move_into_place(staging, staged, filepath):
+    """Moves the checked export, and any file written beside it, to `filepath`.
+
+    Exporters may write an ONNX file's weights to a file beside it
+    (`model.onnx.data`), which the ONNX file names relative to itself.
+    """
+    parent = os.path.dirname(os.path.abspath(filepath))
+    for name in os.listdir(staging):
+        source = os.path.join(staging, name)
+        target = filepath if source == staged else os.path.join(parent, name)
+        if os.path.isdir(target):
+            shutil.rmtree(target)
+        os.replace(source, target)
