@@ -131,3 +131,25 @@ def test_steps_per_execution():
     assert history_1 == history_4
     for a, b in zip(weights_1, weights_4, strict=True):
         np.testing.assert_array_equal(a, b)
+
+
+def test_shards_split_every_global_batch_between_processes():
+    x = np.arange(10, dtype="float32")[:, None]
+    whole = FullBatches(x, None, batch_size=4, seed=3)
+    shards = [
+        FullBatches(x, None, batch_size=2, seed=3, shard=i, num_shards=2)
+        for i in range(2)
+    ]
+    assert len(shards[0]) == len(whole) == 3
+    for step in range(len(whole)):
+        (expected,) = whole[step]
+        parts = [shard[step][0] for shard in shards]
+        np.testing.assert_array_equal(np.concatenate(parts), expected)
+    first_epoch = [shard[s][0] for shard in shards for s in range(2)]
+    seen = np.concatenate(first_epoch)[:, 0]
+    assert len(set(seen)) == len(seen) == 8  # disjoint shares
+
+
+def test_shard_out_of_range_is_refused():
+    with pytest.raises(ValueError, match=r"`shard` must be in \[0, num_shards=2\)"):
+        FullBatches(np.zeros((8, 1)), None, batch_size=2, shard=2, num_shards=2)

@@ -91,6 +91,28 @@ def start_fit(model, data):
     _engine.start_fit(model, data)
 
 
+def predict(model, inputs, batch_size):
+    """`model.predict(inputs)` in inference mode, on this process alone.
+
+    Under JAX's multi-process `keras.distribution`, `model.predict` needs
+    every process to take part; this runs on the calling process's own
+    devices, so that the first process can sample (say, for `SampleGrid`)
+    while the others wait.
+    """
+    return _engine.predict(model, inputs, batch_size)
+
+
+def on_this_process():
+    """Context manager: models made inside live on this process alone.
+
+    Under JAX's multi-process `keras.distribution` a new variable is placed
+    on every process's devices, which needs every process to take part;
+    inside this context it is not, so that the first process can build
+    what it writes (a preset's copy of the model) by itself.
+    """
+    return _engine.on_this_process()
+
+
 def keep_state_on_error(model):
     """Context manager: a failed `fit()` leaves `model` usable."""
     return _engine.keep_state_on_error(model)
@@ -101,6 +123,8 @@ __all__ = [
     "input_gradients",
     "is_chief",
     "keep_state_on_error",
+    "on_this_process",
+    "predict",
     "process_shard",
     "replica_id",
     "run_step",

@@ -15,6 +15,7 @@ import contextlib
 
 import jax
 import keras
+import numpy as np
 
 from ganzoo.backend.common import run_step
 
@@ -110,7 +111,44 @@ def agree(value):
 
 
 def start_fit(model, data):
-    pass  # keras.distribution places (and so agrees on) every variable
+    # JAX itself refuses a replicated variable whose value differs between
+    # processes (build the model after the same `keras.utils.set_random_seed`
+    # on each), so they all start alike. Arrays reach here already split
+    # between the processes (`FullBatches`), which Keras must not split again.
+    distribution = keras.distribution.distribution()
+    if distribution is not None and getattr(data, "num_shards", 1) > 1:
+        distribution.auto_shard_dataset = False
+
+
+@contextlib.contextmanager
+def on_this_process():
+    distribution = keras.distribution.distribution()
+    if jax.process_count() == 1 or distribution is None:
+        yield
+        return
+    keras.distribution.set_distribution(None)
+    try:
+        yield
+    finally:
+        keras.distribution.set_distribution(distribution)
+
+
+def predict(model, inputs, batch_size):
+    if jax.process_count() == 1:
+        return model.predict(inputs, batch_size=batch_size, verbose=0)
+    # Under a multi-process `keras.distribution`, `predict` is a collective
+    # of every process; this runs on this process's devices alone, from its
+    # copy of the (replicated) weights, so one process can sample by itself.
+    trainable = [np.asarray(v.value) for v in model.trainable_variables]
+    non_trainable = [np.asarray(v.value) for v in model.non_trainable_variables]
+    num = len(keras.tree.flatten(inputs)[0])
+    outputs = []
+    for start in range(0, num, batch_size):
+        batch = slice(start, start + batch_size)
+        batch = keras.tree.map_structure(lambda a, b=batch: a[b], inputs)
+        images, _ = model.stateless_call(trainable, non_trainable, batch)
+        outputs.append(np.asarray(images))
+    return np.concatenate(outputs)
 
 
 def train_step(model, state, data):

@@ -458,7 +458,7 @@ class BaseGAN(PresetMixin, keras.Model):
     def run_generator(self, inputs, batch_size=None):
         """Runs the generator in inference mode in batches."""
         batch_size = validation.check_positive_int(batch_size or 128, "batch_size")
-        images = self.predict(inputs, batch_size=batch_size, verbose=0)
+        images = backend.predict(self, inputs, batch_size)
         return np.asarray(images, dtype="float32")
 
     def export(

@@ -60,40 +60,10 @@ def save_preset(model, folder, metadata=None, sample_inputs=None):
     os.makedirs(parent, exist_ok=True)
     staging = tempfile.mkdtemp(prefix=".preset-", dir=parent)
     try:
-        config = keras.saving.serialize_keras_object(model)
-        config.pop("compile_config", None)  # presets carry no optimizer
-        _write_json(os.path.join(staging, CONFIG_FILE), config)
-        _uncompiled_twin(model, config).save_weights(
-            os.path.join(staging, WEIGHTS_FILE)
-        )
-        files = [CONFIG_FILE, WEIGHTS_FILE]
-        meta = dict(metadata or {})
-        samples = _sample_grid(model, sample_inputs)
-        if samples is not None:
-            image_utils.save_grid(
-                samples[0], os.path.join(staging, SAMPLE_FILE), columns=samples[1]
+        with backend.on_this_process():
+            _write_preset(
+                model, staging, os.path.basename(folder), metadata, sample_inputs
             )
-            files.append(SAMPLE_FILE)
-        check = output_check(model)
-        if check is not None:
-            meta["output_check"] = check
-        meta.update(
-            name=os.path.basename(folder),
-            class_name=type(model).__name__,
-            registered_name=keras.saving.get_registered_name(type(model)),
-            parameter_count=int(model.count_params()),
-            ganzoo_version=__version__,
-            keras_version=keras.__version__,
-            saved_with_backend=keras.backend.backend(),
-            created=datetime.date.today().isoformat(),
-        )
-        with open(os.path.join(staging, CARD_FILE), "w") as f:
-            f.write(model_card(meta, has_sample=SAMPLE_FILE in files))
-        files.append(CARD_FILE)
-        meta["files"] = {
-            name: file_sha256(os.path.join(staging, name)) for name in sorted(files)
-        }
-        _write_json(os.path.join(staging, METADATA_FILE), meta)
         if os.path.exists(folder):
             shutil.rmtree(folder)
         os.replace(staging, folder)
@@ -101,6 +71,44 @@ def save_preset(model, folder, metadata=None, sample_inputs=None):
         shutil.rmtree(staging, ignore_errors=True)
         raise
     return folder
+
+
+def _write_preset(model, staging, name, metadata, sample_inputs):
+    """Writes the files of preset `name` into the folder `staging`."""
+    config = keras.saving.serialize_keras_object(model)
+    config.pop("compile_config", None)  # presets carry no optimizer
+    _write_json(os.path.join(staging, CONFIG_FILE), config)
+    _uncompiled_twin(model, config).save_weights(
+        os.path.join(staging, WEIGHTS_FILE)
+    )
+    files = [CONFIG_FILE, WEIGHTS_FILE]
+    meta = dict(metadata or {})
+    samples = _sample_grid(model, sample_inputs)
+    if samples is not None:
+        image_utils.save_grid(
+            samples[0], os.path.join(staging, SAMPLE_FILE), columns=samples[1]
+        )
+        files.append(SAMPLE_FILE)
+    check = output_check(model)
+    if check is not None:
+        meta["output_check"] = check
+    meta.update(
+        name=name,
+        class_name=type(model).__name__,
+        registered_name=keras.saving.get_registered_name(type(model)),
+        parameter_count=int(model.count_params()),
+        ganzoo_version=__version__,
+        keras_version=keras.__version__,
+        saved_with_backend=keras.backend.backend(),
+        created=datetime.date.today().isoformat(),
+    )
+    with open(os.path.join(staging, CARD_FILE), "w") as f:
+        f.write(model_card(meta, has_sample=SAMPLE_FILE in files))
+    files.append(CARD_FILE)
+    meta["files"] = {
+        file: file_sha256(os.path.join(staging, file)) for file in sorted(files)
+    }
+    _write_json(os.path.join(staging, METADATA_FILE), meta)
 
 
 def _uncompiled_twin(model, config):
@@ -113,7 +121,7 @@ def _uncompiled_twin(model, config):
         return model
     twin = keras.saving.deserialize_keras_object(config)
     for mine, theirs in zip(twin.weights, model.weights, strict=True):
-        mine.assign(theirs.value)
+        mine.assign(keras.ops.convert_to_numpy(theirs.value))
     return twin
 
 

@@ -4,7 +4,7 @@ TensorFlow: `tf.distribute.MirroredStrategy` over two logical CPUs. JAX:
 `keras.distribution.DataParallel` over two host devices (XLA's
 `--xla_force_host_platform_device_count`). Each check runs in a fresh
 process, since devices must be split before the framework starts. PyTorch
-has no multi-device `fit` in Keras 3.15, so nothing runs there.
+trains one process per device instead (`tests/distributed/`).
 """
 
 import keras
@@ -15,7 +15,7 @@ from tests.testing import run_in_backend
 BACKEND = keras.backend.backend()
 
 pytestmark = pytest.mark.skipif(
-    BACKEND == "torch", reason="Keras 3.15 has no multi-device fit on PyTorch"
+    BACKEND == "torch", reason="PyTorch: one process per device, in tests/distributed"
 )
 
 # Starts two devices and defines `distributed()`: the context in which

@@ -18,6 +18,7 @@ import pytest
 
 from tests.distributed.launch import python
 from tests.distributed.launch import run_bounded
+from tests.distributed.records import load_variables as load
 from tests.distributed.tiny import build
 from tests.distributed.tiny import training_images
 
@@ -46,11 +47,6 @@ def launch(out, family):
         ],
         env={"KERAS_BACKEND": "torch", "OMP_NUM_THREADS": "1"},
     )
-
-
-def load(path):
-    with np.load(path) as f:
-        return [f[f"arr_{i}"] for i in range(len(f.files))]
 
 
 @contextlib.contextmanager
@@ -109,12 +105,11 @@ def reference_steps(model, num_steps):
                     if phase.after_update is not None:
                         phase.after_update()
                     local[rank] = snapshot()
-        restore(
-            [
-                torch.stack(values).mean(0) if values[0].is_floating_point() else values[0]
-                for values in zip(*local, strict=True)
-            ]
-        )
+        averaged = []
+        for values in zip(*local, strict=True):
+            floating = values[0].is_floating_point()
+            averaged.append(torch.stack(values).mean(0) if floating else values[0])
+        restore(averaged)
         model.optimizer.iterations.assign_add(1)
         yield [keras.ops.convert_to_numpy(v.value) for v in model.variables]
 
@@ -160,3 +155,22 @@ def test_two_ranks_train_as_one_process_on_the_whole_batch(tmp_path, family):
     for rank in range(WORLD):
         error = (tmp_path / f"rank{rank}_loader_error.txt").read_text()
         assert f"rank {rank} of 2" in error and "DistributedSampler" in error
+
+
+def test_the_guides_torchrun_command_runs(tmp_path):
+    run_bounded(
+        [
+            python(),
+            "-m",
+            "torch.distributed.run",
+            "--standalone",
+            f"--nproc-per-node={WORLD}",
+            "examples/distributed_dcgan.py",
+            "--quick",
+            "--out",
+            str(tmp_path),
+        ],
+        env={"KERAS_BACKEND": "torch"},
+    )
+    assert os.listdir(tmp_path / "grids") == ["epoch_0001.png"]
+    assert (tmp_path / "preset" / "model.weights.h5").exists()

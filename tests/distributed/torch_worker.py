@@ -8,7 +8,6 @@ step, the noise each rank draws, a sample grid and a preset (only rank 0
 should write those), and the error an unsharded DataLoader gets.
 """
 
-import json
 import os
 import sys
 
@@ -18,26 +17,10 @@ import torch
 import torch.distributed as dist
 
 import ganzoo
+from tests.distributed.records import RecordSteps
+from tests.distributed.records import save_variables
 from tests.distributed.tiny import build
 from tests.distributed.tiny import training_images
-
-
-def save_variables(model, path):
-    np.savez(path, *[keras.ops.convert_to_numpy(v.value) for v in model.variables])
-
-
-class RecordSteps(keras.callbacks.Callback):
-    def __init__(self, out, rank):
-        super().__init__()
-        self.out, self.rank = out, rank
-
-    def on_train_begin(self, logs=None):
-        save_variables(self.model, f"{self.out}/rank{self.rank}_start.npz")
-
-    def on_train_batch_end(self, batch, logs=None):
-        save_variables(self.model, f"{self.out}/rank{self.rank}_step{batch}.npz")
-        with open(f"{self.out}/rank{self.rank}_logs{batch}.json", "w") as f:
-            json.dump({k: float(v) for k, v in logs.items()}, f)
 
 
 def main(out, family):

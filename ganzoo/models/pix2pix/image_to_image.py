@@ -3,6 +3,7 @@
 import keras
 import numpy as np
 
+from ganzoo import backend
 from ganzoo import validation
 
 
@@ -41,7 +42,7 @@ def unpack_pair(data, model_name, names):
 def translate_with(network, images, batch_size):
     """Runs `network` in inference mode over `images` in batches."""
     batch_size = validation.check_positive_int(batch_size, "batch_size")
-    outputs = network.predict(images, batch_size=batch_size, verbose=0)
+    outputs = backend.predict(network, images, batch_size)
     return np.asarray(outputs, dtype="float32")
 
 
