@@ -4,7 +4,8 @@
 package. `"mnist"`, `"fashion_mnist"` and `"cifar10"` come from
 `keras.datasets` (downloaded on first use).
 
-`load_image_folder` reads a folder of your own images.
+`load_image_folder` reads a folder of your own images;
+`load_labelled_image_folder` one with a sub-folder per class.
 
 For image-to-image translation: `PairedImages` (pix2pix) and
 `UnpairedImages` (CycleGAN) read image folders or arrays for `fit`;
@@ -24,6 +25,7 @@ from ganzoo.datasets.demo_tasks import digits_to_edges
 from ganzoo.datasets.demo_tasks import grey_to_colour
 from ganzoo.datasets.demo_tasks import plain_to_textured_digits
 from ganzoo.datasets.image_folders import load_image_folder
+from ganzoo.datasets.image_folders import load_labelled_image_folder
 from ganzoo.datasets.image_pairs import PairedImages
 from ganzoo.datasets.image_pairs import UnpairedImages
 from ganzoo.datasets.loaders import load
@@ -40,6 +42,7 @@ __all__ = [
     "grey_to_colour",
     "load",
     "load_image_folder",
+    "load_labelled_image_folder",
     "load_cyclegan_dataset",
     "load_pix2pix_dataset",
     "names",

@@ -265,13 +265,94 @@ def load_image_folder(folder, image_size, channels=3):
     model.fit(images, batch_size=64, epochs=50)
     ```
     """
+    image_size = _check_size_and_channels(image_size, channels)
+    return _read_squares(list_images(folder), image_size, channels)
+
+
+def load_labelled_image_folder(folder, image_size, channels=3):
+    """Reads a folder with one sub-folder of images per class, for `fit`.
+
+    The class of an image is the name of its sub-folder; class ids follow
+    the sorted sub-folder names, so `class_names[i]` names class id `i`.
+    Each image is prepared as in `load_image_folder`. Hidden sub-folders
+    (names starting with `.`) and files beside the sub-folders are skipped.
+
+    Args:
+        folder: Path of a folder such as `animals/` holding `animals/cat/`,
+            `animals/dog/`, ...
+        image_size: Side of the square images returned.
+        channels: 1 (greyscale) or 3 (RGB); other modes are converted.
+
+    Returns:
+        Tuple `(images, labels, class_names)`: float32 images
+        `(n, image_size, image_size, channels)` in [-1, 1], class by class
+        and in file-name order within a class; int32 labels `(n,)`; and the
+        list of sub-folder names.
+
+    Raises:
+        ValueError: if `folder` has no sub-folder, a sub-folder holds no
+            image, a file cannot be read, or `channels` is not 1 or 3.
+        TypeError: if `image_size` is not a positive int.
+
+    Example:
+
+    ```python
+    images, labels, class_names = ganzoo.datasets.load_labelled_image_folder(
+        "animals", image_size=64)
+    model = ganzoo.ConditionalDCGAN(image_shape=images.shape[1:],
+                                    num_classes=len(class_names))
+    model.compile()
+    model.fit(images, labels, batch_size=64, epochs=50)
+    ```
+    """
+    image_size = _check_size_and_channels(image_size, channels)
+    class_names = label_folders(folder)
+    paths, labels = [], []
+    for label, name in enumerate(class_names):
+        found = list_images(os.path.join(folder, name))
+        paths += found
+        labels += [label] * len(found)
+    images = _read_squares(paths, image_size, channels)
+    return images, np.asarray(labels, "int32"), class_names
+
+
+def label_folders(folder):
+    """The sorted names of a folder's sub-folders (hidden ones skipped).
+
+    Raises:
+        ValueError: if `folder` is not a folder or has no sub-folder.
+    """
+    if not isinstance(folder, (str, os.PathLike)) or not os.path.isdir(folder):
+        raise ValueError(
+            "`folder` must be the path of an existing folder. Received: "
+            f"folder={folder!r}"
+        )
+    names = sorted(
+        n
+        for n in os.listdir(folder)
+        if not n.startswith(".") and os.path.isdir(os.path.join(folder, n))
+    )
+    if not names:
+        raise ValueError(
+            "`folder` must hold one sub-folder of images per class (the "
+            "sub-folder names are the class names). Received: "
+            f"folder={str(folder)!r}, which has no sub-folder"
+        )
+    return names
+
+
+def _check_size_and_channels(image_size, channels):
     image_size = validation.check_positive_int(image_size, "image_size")
     if channels not in _PIL_MODES or isinstance(channels, bool):
         raise ValueError(
             f"`channels` must be 1 (greyscale) or 3 (RGB). Received: "
             f"channels={channels!r}"
         )
-    paths = list_images(folder)
+    return image_size
+
+
+def _read_squares(paths, image_size, channels):
+    """Centre square of each file, resized, as float32 in [-1, 1]."""
     images = np.empty((len(paths), image_size, image_size, channels), "float32")
     for i, path in enumerate(paths):
         image = read_image(path, channels)

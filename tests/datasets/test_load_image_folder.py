@@ -3,6 +3,7 @@ import pytest
 from PIL import Image
 
 from ganzoo.datasets import load_image_folder
+from ganzoo.datasets import load_labelled_image_folder
 
 
 def _write(folder, name, array):
@@ -40,3 +41,26 @@ def test_bad_arguments(tmp_path):
         load_image_folder(tmp_path, image_size=4, channels=2)
     with pytest.raises(ValueError, match="existing folder"):
         load_image_folder(tmp_path / "missing", image_size=4)
+
+
+def test_labelled_folders_give_class_ids_in_name_order(tmp_path):
+    for name, level in (("zebra", 255), ("ant", 0)):
+        (tmp_path / name).mkdir()
+        for i in range(2):
+            _write(tmp_path / name, f"{i}.png", np.full((6, 6, 3), level, "uint8"))
+    (tmp_path / ".hidden").mkdir()
+    _write(tmp_path, "loose.png", np.zeros((6, 6, 3), "uint8"))  # skipped
+    images, labels, names = load_labelled_image_folder(tmp_path, image_size=4)
+    assert names == ["ant", "zebra"]
+    assert labels.tolist() == [0, 0, 1, 1] and labels.dtype == np.int32
+    assert images.shape == (4, 4, 4, 3)
+    np.testing.assert_allclose(images[:2], -1.0)
+    np.testing.assert_allclose(images[2:], 1.0, atol=1e-6)
+
+
+def test_labelled_folders_need_sub_folders_of_images(tmp_path):
+    with pytest.raises(ValueError, match="one sub-folder of images per class"):
+        load_labelled_image_folder(tmp_path, image_size=4)
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(ValueError, match="holds no image file"):
+        load_labelled_image_folder(tmp_path, image_size=4)
