@@ -37,6 +37,7 @@ def test_user_errors_exit_2_with_one_line(capsys):
     assert cli.main(["sample", "dcgan_mnst"]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "Closest: dcgan_mnist" in err[0]
+    assert "`ganzoo presets` on the command line" in err[0]
     with pytest.raises(SystemExit) as exit_info:
         cli.main(["sample", "dcgan_mnist", "--num-images", "0"])
     assert exit_info.value.code == 2

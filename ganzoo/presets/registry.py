@@ -68,9 +68,10 @@ def get_preset_info(name):
     close = difflib.get_close_matches(str(name), list(_REGISTRY), n=3, cutoff=0.5)
     hint = f" Closest: {', '.join(close)}." if close else ""
     raise ValueError(
-        f"Unknown preset.{hint} `ganzoo.list_presets()` lists them all; a "
-        "local folder, an https:// URL or an hf://owner/repo handle also "
-        f"work. Received: preset={name!r}"
+        f"Unknown preset.{hint} `ganzoo presets` on the command line (in "
+        "Python `ganzoo.list_presets()`) lists them all; a local folder, an "
+        f"https:// URL or an hf://owner/repo handle also work. Received: "
+        f"preset={name!r}"
     )
 
 
