@@ -13,6 +13,8 @@ import sys
 
 from ganzoo import cli_checks
 from ganzoo import cli_export
+from ganzoo import cli_sample
+from ganzoo import cli_train
 from ganzoo import cli_translation
 
 EXAMPLES = """examples:
@@ -22,6 +24,7 @@ EXAMPLES = """examples:
   ganzoo evaluate dcgan_mnist --against real_pngs/ --save-stats real.npz
   ganzoo evaluate generated_pngs/ --against real.npz --metric fid
   ganzoo translate pix2pix_edges_to_digits outlines/ --out digits/
+  ganzoo train dcgan --images faces/ --image-size 64 --out my_dcgan
   ganzoo train cyclegan --a horses/ --b zebras/ --out my_cyclegan
   ganzoo export dcgan_mnist --format onnx --out dcgan.onnx
 
@@ -49,7 +52,10 @@ INFO_EXAMPLES = """examples:
 
 SAMPLE_EXAMPLES = """examples:
   ganzoo sample dcgan_mnist --out digits.png
-  ganzoo sample cdcgan_mnist --num-images 100 --seed 3 --out grid.png
+  ganzoo sample cdcgan_mnist --seed 3 --out grid.png      # one row per digit
+  ganzoo sample cgan_mnist --labels 7 --num-images 16 --out sevens.png
+  ganzoo sample acgan_mnist --labels 0,1,2 --out rows.png
+  ganzoo sample infogan_mnist --category 0,1,2,3 --continuous 1,0 --out codes.png
   ganzoo sample my_presets/dcgan/ --num-images 16 --out small.jpg
 """
 
@@ -129,9 +135,9 @@ def cmd_sample(args):
             f"Preset {args.preset!r} is a {type(model).__name__}, not a "
             f"generator{hint}."
         )
-    images = model.generate(args.num_images, seed=args.seed)
-    path = ganzoo.images.save_grid(images, args.out)
-    print(f"Wrote {args.num_images} samples of {args.preset} to {path}")
+    images, columns = cli_sample.generate(model, args)
+    path = ganzoo.images.save_grid(images, args.out, columns=columns)
+    print(f"Wrote {len(images)} samples of {args.preset} to {path}")
     return 0
 
 
@@ -235,12 +241,16 @@ def build_parser():
     )
     p.add_argument("preset", help="name, folder, or hf://owner/repo")
     p.add_argument(
-        "--num-images", type=cli_checks.positive, default=64, help="default 64"
+        "--num-images",
+        type=cli_checks.positive,
+        help=f"default {cli_sample.DEFAULT_NUM_IMAGES}; a grid of one row per "
+        f"class or category: {cli_sample.DEFAULT_PER_ROW} per row",
     )
     p.add_argument("--seed", type=cli_checks.seed, default=0, help="default 0")
     p.add_argument(
         "--out", default="samples.png", help="image path (default samples.png)"
     )
+    cli_sample.add_options(p)
     p.set_defaults(run=cmd_sample)
     p = _add_parser(
         sub,
@@ -275,7 +285,8 @@ def build_parser():
     p.add_argument("--save-stats", help="write the reference's statistics (.npz)")
     p.add_argument("--json", action="store_true", help="print JSON")
     p.set_defaults(run=cmd_evaluate)
-    cli_translation.add_commands(sub)
+    cli_translation.add_command(sub)
+    cli_train.add_command(sub)
     cli_export.add_command(sub)
     return parser
 
