@@ -29,7 +29,7 @@ from ganzoo.presets.preset_io import read_metadata
 from ganzoo.presets.resolve import resolve
 
 MARKER = re.compile(
-    r"^<!-- ganzoo:(table|presets|published|samples|cli) (\w+) -->$", re.MULTILINE
+    r"^<!-- ganzoo:(table|presets|published|samples|cli) ([\w-]+) -->$", re.MULTILINE
 )
 IMAGE_FOLDER = "images/presets"
 

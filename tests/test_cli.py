@@ -5,6 +5,7 @@ import pytest
 from PIL import Image
 
 from ganzoo import cli
+from ganzoo.cli import presets as presets_command
 from ganzoo.presets import table
 
 
@@ -62,7 +63,19 @@ def _help(argv, capsys):
 
 
 @pytest.mark.parametrize(
-    "command", ["presets", "info", "sample", "evaluate", "translate", "train"]
+    "command",
+    [
+        "presets",
+        "info",
+        "sample",
+        "evaluate",
+        "translate",
+        "demo-inputs",
+        "train",
+        "export",
+        "demo",
+        "train-classifier",
+    ],
 )
 def test_every_command_has_a_description_and_examples(command, capsys):
     text = _help([command], capsys)
@@ -105,7 +118,7 @@ def test_interrupt_exits_130(monkeypatch, capsys):
     def interrupted(args):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(cli, "cmd_presets", interrupted)
+    monkeypatch.setattr(presets_command, "cmd_presets", interrupted)
     assert cli.main(["presets"]) == 130
     assert capsys.readouterr().err.strip() == "ganzoo presets: interrupted"
 
@@ -118,19 +131,19 @@ def _generated_block(path, marker):
 
 def test_readme_preset_table_is_current():
     assert _generated_block("README.md", "presets") == table.markdown_table(), (
-        "README's preset table is stale: paste `python -m ganzoo.presets.table`"
+        "README's preset table is stale: paste `python scripts/preset_tables.py`"
     )
 
 
 def test_loss_family_comparison_is_current():
     expected = table.loss_comparison_table()
     assert _generated_block("docs/loss_families.md", "losses") == expected, (
-        "docs/loss_families.md is stale: paste `python -m ganzoo.presets.table losses`"
+        "docs/loss_families.md is stale: paste `python scripts/preset_tables.py losses`"
     )
 
 
 def test_readme_published_table_is_current():
     assert _generated_block("README.md", "published") == table.published_table(), (
         "README's table of published generators is stale: paste "
-        "`python -m ganzoo.presets.table published`"
+        "`python scripts/preset_tables.py published`"
     )

@@ -6,6 +6,7 @@ from PIL import Image
 
 import ganzoo
 from ganzoo import cli
+from ganzoo.cli import evaluate
 from ganzoo.metrics import InceptionFeatures
 from ganzoo.metrics import compute_metric
 from tests.metrics.inception_stand_in import stand_in_network
@@ -30,7 +31,7 @@ def test_evaluate_a_preset_against_a_folder_then_saved_statistics(
     extractor, tmp_path, capsys
 ):
     real = _image_folder(tmp_path / "real", 24, seed=1)
-    model = cli._evaluation_source("gan_mnist")
+    model = evaluate._evaluation_source("gan_mnist")
     stats = str(tmp_path / "real.npz")
     first = compute_metric(
         "fid",
@@ -55,7 +56,7 @@ def test_evaluate_a_preset_against_a_folder_then_saved_statistics(
 
 def test_a_folder_source_stays_a_folder(tmp_path):
     folder = _image_folder(tmp_path / "images", 2, seed=0)
-    assert cli._evaluation_source(folder) == folder
+    assert evaluate._evaluation_source(folder) == folder
 
 
 def _one_line_error(argv, capsys):

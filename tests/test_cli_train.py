@@ -7,8 +7,8 @@ import pytest
 from PIL import Image
 
 import ganzoo
-from ganzoo import cli_train
 from ganzoo.cli import main
+from ganzoo.cli import train as cli_train
 from ganzoo.presets.preset_io import read_metadata
 
 SIZE = 8
@@ -95,7 +95,7 @@ def test_every_generator_family_is_a_train_choice():
         for name in ganzoo.__all__
         if isinstance(getattr(ganzoo, name), type)
         and issubclass(getattr(ganzoo, name), ganzoo.BaseGAN)
-        and name != "BaseGAN"
+        and name not in ("BaseGAN", "NoiseToImageGAN", "ImageToImageGAN")
     }
     commands = {**cli_train.GENERATORS, **cli_train.IMAGE_TO_IMAGE}
     assert set(commands.values()) == exported

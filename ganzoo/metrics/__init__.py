@@ -8,7 +8,7 @@ Offline evaluation of generated digits:
 
 `evaluate_generator` measures generated images against real ones on the
 features of `DigitClassifier`, a small CNN trained on the bundled
-`mnist_5k` digits (`python -m ganzoo.metrics.train_digit_classifier`): the
+`mnist_5k` digits (`ganzoo train-classifier`): the
 Fréchet distance (the FID of Heusel et al. 2017, on that network's
 features), improved precision and recall (Kynkäänniemi et al. 2019), the
 histogram of predicted digits and, for conditional models, the fraction of

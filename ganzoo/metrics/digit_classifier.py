@@ -54,7 +54,7 @@ class DigitClassifier(PresetMixin, keras.Model):
     the Fréchet distance and the improved precision and recall on the
     128-dimensional activations of its `"feature"` layer, and checks with
     its predictions which digits a generator draws. Train it with
-    `python -m ganzoo.metrics.train_digit_classifier` (or `compile` and
+    `ganzoo train-classifier` (or `compile` and
     `fit` as any Keras classifier); it runs on TensorFlow, JAX and PyTorch.
 
     The network (`self.network`, a functional `keras.Model`) is: 3x3

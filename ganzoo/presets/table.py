@@ -1,14 +1,14 @@
 """Tables of the shipped presets, generated from the registry.
 
-`python -m ganzoo.presets.table` prints the README's table of shipped
-presets, `... table published` the README's table of the authors' published
-generators, `... table losses` the loss-family comparison in
-`docs/loss_families.md`. Tests keep every copy current.
+`ganzoo presets` prints `quality_summary` of each preset; the docs build
+(`docs/hooks.py`) fills its pages' tables from `TABLES`; the README's
+tables and the loss-family comparison in `docs/loss_families.md` are pasted
+from `python scripts/preset_tables.py [presets|published|losses]`, and
+tests keep every copy current.
 """
 
 import json
 import os
-import sys
 
 from ganzoo.presets.api import list_presets
 from ganzoo.presets.preset_io import read_metadata
@@ -210,6 +210,3 @@ TABLES = {
     "losses": loss_comparison_table,
     "published": published_table,
 }
-
-if __name__ == "__main__":
-    print(TABLES[sys.argv[1] if sys.argv[1:] else "presets"]())

@@ -6,9 +6,9 @@ import numpy as np
 import pytest
 
 import ganzoo.metrics
+from ganzoo.cli.train_classifier import random_translate
 from ganzoo.metrics import DigitClassifier
 from ganzoo.metrics import evaluate_generator
-from ganzoo.metrics.train_digit_classifier import random_translate
 from tests.testing import fake_images
 
 IMAGE_SHAPE = (28, 28, 1)

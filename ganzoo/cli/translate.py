@@ -1,8 +1,7 @@
 """`ganzoo translate`: runs a Pix2Pix or CycleGAN preset on image files.
 
-Writes the translations as PNG files. Registered by
-`ganzoo.cli.build_parser`; `ganzoo train pix2pix|cyclegan` is in
-`ganzoo.cli_train`.
+Writes the translations as PNG files; `ganzoo demo-inputs` writes example
+inputs for the presets trained on an offline demo task.
 """
 
 import argparse
@@ -11,12 +10,15 @@ import sys
 
 import numpy as np
 
-from ganzoo import cli_checks
+from ganzoo.cli import checks
 
 TRANSLATE_EXAMPLES = """examples:
   ganzoo translate pix2pix_edges_to_digits outline.png outlines/ --out digits/
   ganzoo translate cyclegan_horse2zebra horses/ --out zebras/
   ganzoo translate my_cyclegan/ zebras/ --direction b_to_a --out horses/
+  # no images at hand: eight outlines of the offline demo task first
+  ganzoo demo-inputs pix2pix_edges_to_digits --out outlines/
+  ganzoo translate pix2pix_edges_to_digits outlines/ --out digits/
 """
 
 
@@ -27,7 +29,7 @@ def add_command(sub):
         sub: The sub-parsers action of the `ganzoo` parser
             (`parser.add_subparsers(...)`).
     """
-    positive = cli_checks.positive
+    positive = checks.positive
     formatter = argparse.RawDescriptionHelpFormatter
     p = sub.add_parser(
         "translate",
@@ -53,7 +55,7 @@ def add_command(sub):
 
 def cmd_translate(args):
     paths = _image_paths(args.inputs)
-    cli_checks.writable_folder(args.out, "--out")
+    checks.writable_folder(args.out, "--out")
     import ganzoo
     from ganzoo.datasets import image_folders
 

@@ -61,7 +61,7 @@ def add_command(sub):
 
 def cmd_export(args):
     """Runs `ganzoo export`; returns the exit status."""
-    from ganzoo import cli_checks
+    from ganzoo.cli import checks
     from ganzoo.export import formats
 
     try:
@@ -70,7 +70,7 @@ def cmd_export(args):
         raise ValueError(str(error)) from error
     out = formats.check_path(args.out, args.format)
     if args.format in formats.SUFFIXES:
-        cli_checks.writable_file(out, "--out")
+        checks.writable_file(out, "--out")
     import ganzoo
     from ganzoo.export import serving
 

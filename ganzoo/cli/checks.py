@@ -1,9 +1,9 @@
 """Checks of `ganzoo` command-line arguments, shared by its sub-commands.
 
 Each check runs before any model is loaded, so that a mistake costs no
-time, and raises `ValueError` (or `argparse.ArgumentTypeError` for
-`positive`) naming the option, which the command prints as one line and
-exits with status 2.
+time, and raises `ValueError` (`argparse.ArgumentTypeError` for the
+argparse `type=` checks) naming the option: the command prints it as one
+line and exits with status 2.
 """
 
 import argparse
@@ -28,6 +28,29 @@ def seed(text):
         0
     """
     return _at_least(text, 0)
+
+
+def non_negative(text):
+    """argparse `type=`: an integer >= 0.
+
+    Example:
+        >>> non_negative("2")
+        2
+    """
+    return _at_least(text, 0)
+
+
+def fraction(text):
+    """argparse `type=`: a number in [0, 1).
+
+    Example:
+        >>> fraction("0.1")
+        0.1
+    """
+    value = float(text)
+    if not 0 <= value < 1:
+        raise argparse.ArgumentTypeError(f"must be in [0, 1), got {value}")
+    return value
 
 
 def _at_least(text, low):

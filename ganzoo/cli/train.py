@@ -15,8 +15,8 @@ import math
 import os
 import sys
 
-from ganzoo import cli_checks
-from ganzoo import cli_train_data
+from ganzoo.cli import checks
+from ganzoo.cli import train_data
 
 #: `ganzoo train FAMILY`: the lower-case class names, as `ganzoo presets
 #: --family` takes them.
@@ -110,7 +110,7 @@ def add_command(sub):
         sub: The sub-parsers action of the `ganzoo` parser
             (`parser.add_subparsers(...)`).
     """
-    positive = cli_checks.positive
+    positive = checks.positive
     p = sub.add_parser(
         "train",
         help="train any family on images and write a preset",
@@ -234,7 +234,7 @@ def add_command(sub):
         f"family's; {_IMAGE_TO_IMAGE_DEFAULTS['filters']} for pix2pix and "
         "cyclegan)",
     )
-    g.add_argument("--seed", type=cli_checks.seed, default=0, help="default 0")
+    g.add_argument("--seed", type=checks.seed, default=0, help="default 0")
     g.add_argument(
         "--checkpoint-dir",
         help="resume from and back up to this folder (keras BackupAndRestore; "
@@ -289,7 +289,7 @@ def check_outputs(args, checkpoint_dir, more=()):
 
     from ganzoo.presets.preset_io import METADATA_FILE
 
-    cli_checks.writable_folder(args.out, "--out")
+    checks.writable_folder(args.out, "--out")
     if (
         os.path.isdir(args.out)
         and os.listdir(args.out)
@@ -300,11 +300,11 @@ def check_outputs(args, checkpoint_dir, more=()):
             "the new preset would replace. Give a new folder."
         )
     if checkpoint_dir:
-        cli_checks.writable_folder(checkpoint_dir, "--checkpoint-dir")
+        checks.writable_folder(checkpoint_dir, "--checkpoint-dir")
     for option, folder in more:
-        cli_checks.writable_folder(folder, option)
+        checks.writable_folder(folder, option)
     if args.tensorboard:
-        cli_checks.writable_folder(args.tensorboard, "--tensorboard")
+        checks.writable_folder(args.tensorboard, "--tensorboard")
         if importlib.util.find_spec("tensorboard") is None:
             raise ValueError(
                 "--tensorboard needs the tensorboard package: "
@@ -373,19 +373,19 @@ def _train_generator(args):
     checkpoint_dir = args.checkpoint_dir or f"{out}_checkpoint"
     samples = args.samples or f"{out}_samples"
     if args.images:
-        cli_checks.existing_folder(args.images, "--images")
+        checks.existing_folder(args.images, "--images")
     check_outputs(args, checkpoint_dir, [("--samples", samples)])
-    options = cli_train_data.parse_options(args.options)
+    options = train_data.parse_options(args.options)
     import ganzoo
 
     cls = getattr(ganzoo, GENERATORS[args.family])
-    accepted = cli_train_data.constructor_arguments(cls)
-    data = cli_train_data.load(args, labelled="num_classes" in accepted)
-    model = cls(**cli_train_data.model_arguments(args, accepted, options, data))
+    accepted = train_data.constructor_arguments(cls)
+    data = train_data.load(args, labelled="num_classes" in accepted)
+    model = cls(**train_data.model_arguments(args, accepted, options, data))
     x, y = data.images, data.labels
     if args.family == "sgan":
-        x, y = cli_train_data.semi_supervised(data, args.num_labelled, args.seed)
-    if args.family == "stackedgan" and not cli_train_data.restore_if_backed_up(
+        x, y = train_data.semi_supervised(data, args.num_labelled, args.seed)
+    if args.family == "stackedgan" and not train_data.restore_if_backed_up(
         model, checkpoint_dir
     ):
         model.pretrain_encoder(
@@ -419,7 +419,7 @@ def _train_generator(args):
 def _train_image_to_image(args):
     for option, folder in (("--paired", args.paired), ("--a", args.a), ("--b", args.b)):
         if folder:
-            cli_checks.existing_folder(folder, option)
+            checks.existing_folder(folder, option)
     check_outputs(args, args.checkpoint_dir)
     import ganzoo
 

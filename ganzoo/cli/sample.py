@@ -1,17 +1,75 @@
-"""The codes `ganzoo sample` passes to a generator: labels and InfoGAN's codes.
+"""`ganzoo sample`: a PNG grid of a generator preset's samples.
 
 `--labels` chooses the classes of a conditional preset (CGAN,
 ConditionalDCGAN, ACGAN, StackedGAN), `--category` and `--continuous` the
 codes of an InfoGAN. Several labels or categories make a grid with one row
-each. Used by `ganzoo.cli.cmd_sample`.
+each.
 """
 
+import argparse
 import inspect
 
 import numpy as np
 
+from ganzoo.cli import checks
+
 DEFAULT_NUM_IMAGES = 64
 DEFAULT_PER_ROW = 10
+
+SAMPLE_EXAMPLES = """examples:
+  ganzoo sample dcgan_mnist --out digits.png
+  ganzoo sample cdcgan_mnist --seed 3 --out grid.png      # one row per digit
+  ganzoo sample cgan_mnist --labels 7 --num-images 16 --out sevens.png
+  ganzoo sample acgan_mnist --labels 0,1,2 --out rows.png
+  ganzoo sample infogan_mnist --category 0,1,2,3 --continuous 1,0 --out codes.png
+  ganzoo sample my_presets/dcgan/ --num-images 16 --out small.jpg
+"""
+
+
+def add_command(sub):
+    """Adds the `sample` sub-command to `sub`, the `ganzoo` sub-parsers."""
+    p = sub.add_parser(
+        "sample",
+        help="write a PNG grid of samples",
+        description="Generates images with a generator preset and writes them "
+        "as one grid image. The same --seed gives the same images on every "
+        "backend.",
+        epilog=SAMPLE_EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("preset", help="name, folder, or hf://owner/repo")
+    p.add_argument(
+        "--num-images",
+        type=checks.positive,
+        help=f"default {DEFAULT_NUM_IMAGES}; a grid of one row per class or "
+        f"category: {DEFAULT_PER_ROW} per row",
+    )
+    p.add_argument("--seed", type=checks.seed, default=0, help="default 0")
+    p.add_argument(
+        "--out", default="samples.png", help="image path (default samples.png)"
+    )
+    add_options(p)
+    p.set_defaults(run=cmd_sample)
+
+
+def cmd_sample(args):
+    """Runs `ganzoo sample`; returns the exit status."""
+    checks.image_file(args.out, "--out")
+    import ganzoo
+
+    model = ganzoo.from_preset(args.preset)
+    if not hasattr(model, "generate"):
+        hint = ""
+        if hasattr(model, "translate"):
+            hint = "; use `ganzoo translate` for image-to-image presets"
+        raise ValueError(
+            f"Preset {args.preset!r} is a {type(model).__name__}, not a "
+            f"generator{hint}."
+        )
+    images, columns = generate(model, args)
+    path = ganzoo.images.save_grid(images, args.out, columns=columns)
+    print(f"Wrote {len(images)} samples of {args.preset} to {path}")
+    return 0
 
 
 def add_options(parser):
