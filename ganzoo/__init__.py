@@ -5,6 +5,9 @@ TensorFlow, JAX or PyTorch, whichever `KERAS_BACKEND` names, and loads
 pretrained with one call: `ganzoo.DCGAN.from_preset("dcgan_mnist")`.
 """
 
+# First, before anything imports Keras: when this process is the `ganzoo`
+# command (only then), keep TensorFlow's C++ log lines off its console.
+from ganzoo.cli import console as _console  # isort: skip  # noqa: F401
 from ganzoo import datasets
 from ganzoo import images
 from ganzoo import layers

@@ -4,14 +4,17 @@
 `train`, `export`, `demo` and `train-classifier` each live in a module of
 this package (`ganzoo/cli/<command>.py`, `-` spelled `_`) with an
 `add_command(sub)` that registers its parser; `checks` holds the argument
-checks they share and `train_data` what `train` reads.
+checks they share, `train_data` what `train` reads, and `console` keeps
+the frameworks' C++ log lines off the command's console.
 
 Runs on the backend `KERAS_BACKEND` names. User mistakes (an unknown
 preset, a bad number, a missing file, an unwritable output) print one line
 on stderr and exit with status 2; unexpected failures exit with status 1
 and a traceback.
 
-The command modules are imported only when the parser is built.
+This module imports nothing heavy: `ganzoo/__init__.py` imports
+`ganzoo.cli.console` before Keras, and the command modules are imported
+only when the parser is built.
 """
 
 import argparse
