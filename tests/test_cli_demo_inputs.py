@@ -50,7 +50,7 @@ def test_presets_without_a_demo_task_exit_2(tmp_path, capsys):
     for preset in ("dcgan_mnist", "cyclegan_horse2zebra"):  # the latter: no download
         error = _one_line_error(["demo-inputs", preset, *out], capsys)
         assert "not trained on an offline demo task" in error
-        assert "pix2pix_edges_to_digits, cyclegan_plain_to_textured_digits" in error
+        assert "cyclegan_plain_to_textured_digits, pix2pix_edges_to_digits." in error
     assert "--direction applies to CycleGAN presets" in _one_line_error(
         ["demo-inputs", "pix2pix_edges_to_digits", "--direction", "b_to_a", *out],
         capsys,

@@ -89,11 +89,11 @@ def cmd_demo_inputs(args):
     class_name, dataset = _class_and_dataset(args.preset)
     found = demo_task_of(dataset)
     if found is None:
-        with_inputs = [
+        with_inputs = sorted(
             row["name"]
             for row in ganzoo.list_presets()
             if demo_task_of(row.get("dataset", "")) is not None
-        ]
+        )
         raise ValueError(
             f"Preset {args.preset!r} was not trained on an offline demo task, so "
             "there are no example inputs to write; give `ganzoo translate` your "
