@@ -21,7 +21,7 @@ def _families():
         for name in ganzoo.models.__all__
         if isinstance(getattr(ganzoo, name), type)
         and issubclass(getattr(ganzoo, name), BaseGAN)
-        and name != "BaseGAN"
+        and name not in ("BaseGAN", "NoiseToImageGAN", "ImageToImageGAN")
     )
 
 

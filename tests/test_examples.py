@@ -57,7 +57,7 @@ def test_every_family_has_an_example():
         for name in ganzoo.models.__all__
         if isinstance(getattr(ganzoo, name), type)
         and issubclass(getattr(ganzoo, name), BaseGAN)
-        and name != "BaseGAN"
+        and name not in ("BaseGAN", "NoiseToImageGAN", "ImageToImageGAN")
     }
     assert set(TRAINING) == families
     scripts = {f[:-3] for f in os.listdir(EXAMPLES) if f.startswith("train_")}

@@ -5,8 +5,10 @@ from ganzoo.models.cgan import ConditionalDCGAN
 from ganzoo.models.cyclegan import CycleGAN
 from ganzoo.models.dcgan import DCGAN
 from ganzoo.models.gan import GAN
+from ganzoo.models.image_to_image import ImageToImageGAN
 from ganzoo.models.infogan import InfoGAN
 from ganzoo.models.lsgan import LSGAN
+from ganzoo.models.noise_to_image import NoiseToImageGAN
 from ganzoo.models.phase import Phase
 from ganzoo.models.pix2pix import Pix2Pix
 from ganzoo.models.sgan import SGAN
@@ -23,8 +25,10 @@ __all__ = [
     "CycleGAN",
     "DCGAN",
     "GAN",
+    "ImageToImageGAN",
     "InfoGAN",
     "LSGAN",
+    "NoiseToImageGAN",
     "Phase",
     "Pix2Pix",
     "SGAN",

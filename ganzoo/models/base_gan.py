@@ -434,33 +434,6 @@ class BaseGAN(PresetMixin, keras.Model):
             return self.generator(inputs, training=True)
         return self.inference_network("generator")(inputs, training=False)
 
-    def sample_latent(self, num_images, seed=None):
-        """Latent noise drawn on the host, identical on every backend."""
-        rng = np.random.default_rng(seed)
-        return rng.standard_normal((num_images, self.latent_dim)).astype("float32")
-
-    def generate(self, num_images, seed=None, batch_size=None):
-        """Generates images.
-
-        Args:
-            num_images: How many images to make.
-            seed: Optional int. The same seed gives the same images on every
-                backend.
-            batch_size: Images per forward pass (default 128).
-
-        Returns:
-            A float32 NumPy array `(num_images,) + image_shape` in [-1, 1].
-        """
-        num_images = validation.check_positive_int(num_images, "num_images")
-        z = self.sample_latent(num_images, seed)
-        return self.run_generator(z, batch_size)
-
-    def run_generator(self, inputs, batch_size=None):
-        """Runs the generator in inference mode in batches."""
-        batch_size = validation.check_positive_int(batch_size or 128, "batch_size")
-        images = backend.predict(self, inputs, batch_size)
-        return np.asarray(images, dtype="float32")
-
     def export(
         self,
         filepath,

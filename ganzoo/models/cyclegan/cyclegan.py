@@ -6,12 +6,11 @@ from keras import ops
 from ganzoo import layers as ganzoo_layers
 from ganzoo import losses
 from ganzoo import validation
-from ganzoo.models.base_gan import BaseGAN
 from ganzoo.models.base_gan import refuse_keras_compile_arguments
 from ganzoo.models.cyclegan.image_pool import ImagePool
 from ganzoo.models.cyclegan.schedules import ConstantThenLinearDecay
+from ganzoo.models.image_to_image import ImageToImageGAN
 from ganzoo.models.phase import Phase
-from ganzoo.models.pix2pix import image_to_image
 
 GENERATORS = ("resnet", "unet")
 IDENTITY_WEIGHT_MODES = ("relative", "absolute")
@@ -19,7 +18,7 @@ DIRECTIONS = {"a_to_b": "generator_ab", "b_to_a": "generator_ba"}
 
 
 @keras.saving.register_keras_serializable(package="ganzoo")
-class CycleGAN(image_to_image.WithoutGenerate, BaseGAN):
+class CycleGAN(ImageToImageGAN):
     """Two generators translating between two unpaired image domains.
 
     `generator_ab` translates domain A to B and `generator_ba` back;
@@ -116,6 +115,9 @@ class CycleGAN(image_to_image.WithoutGenerate, BaseGAN):
         Zhu et al., "Unpaired Image-to-Image Translation using
         Cycle-Consistent Adversarial Networks", ICCV 2017.
     """
+
+    pair_names = ("images_a", "images_b")
+    pair_description = "images of both domains"
 
     averaged_networks = ("generator_ab", "generator_ba")
 
@@ -303,38 +305,18 @@ class CycleGAN(image_to_image.WithoutGenerate, BaseGAN):
         `(images_a, images_b)` batches. Images are float, channels-last, in
         [-1, 1].
         """
-        pair = image_to_image.host_pair(x, y)
-        if pair is not None:
-            self.check_arrays(*pair)
-            x, y = pair
         history = super().fit(x, y, **kwargs)
         self.trained_directions = tuple(DIRECTIONS)  # both generators trained
         return history
 
-    def check_arrays(self, x, y=None):
-        if y is None:
-            raise ValueError(
-                "CycleGAN.fit() needs images of both domains: call "
-                "`fit(x=(images_a, images_b))`. Received: images_b=None"
-            )
-        validation.check_host_images(x, self.image_shape, arg="images_a")
-        validation.check_host_images(y, self.target_shape, arg="images_b")
-        if x.shape[0] != y.shape[0]:
-            raise ValueError(
-                "With arrays, CycleGAN.fit() draws one batch of each domain per "
-                "step and needs as many images of A as of B. Trim the larger "
-                "set, or give a keras.utils.PyDataset yielding "
-                f"(images_a, images_b) batches. Received: {x.shape[0]} images_a "
-                f"and {y.shape[0]} images_b"
-            )
-
-    def unpack_batch(self, data):
-        images_a, images_b = image_to_image.unpack_pair(
-            data, "CycleGAN", ("images_a", "images_b")
+    def length_mismatch(self, num_first, num_second):
+        return (
+            "With arrays, CycleGAN.fit() draws one batch of each domain per "
+            "step and needs as many images of A as of B. Trim the larger "
+            "set, or give a keras.utils.PyDataset yielding "
+            f"(images_a, images_b) batches. Received: {num_first} images_a "
+            f"and {num_second} images_b"
         )
-        images_a = validation.check_images(images_a, self.image_shape, arg="images_a")
-        images_b = validation.check_images(images_b, self.target_shape, arg="images_b")
-        return images_a, images_b
 
     # Training ----------------------------------------------------------------
 
@@ -453,7 +435,7 @@ class CycleGAN(image_to_image.WithoutGenerate, BaseGAN):
         shape = self.image_shape if direction == "a_to_b" else self.target_shape
         images = validation.check_host_images(images, shape)
         network = self.inference_network(DIRECTIONS[direction])
-        return image_to_image.translate_with(network, images, batch_size)
+        return self.translate_with(network, images, batch_size)
 
     def get_config(self):
         config = super().get_config()

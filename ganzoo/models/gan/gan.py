@@ -5,14 +5,14 @@ from keras import ops
 
 from ganzoo import losses
 from ganzoo import validation
-from ganzoo.models.base_gan import BaseGAN
 from ganzoo.models.gan.networks import build_mlp_discriminator
 from ganzoo.models.gan.networks import build_mlp_generator
+from ganzoo.models.noise_to_image import NoiseToImageGAN
 from ganzoo.models.phase import Phase
 
 
 @keras.saving.register_keras_serializable(package="ganzoo")
-class GAN(BaseGAN):
+class GAN(NoiseToImageGAN):
     """Generative adversarial network with fully connected networks.
 
     The generator maps 100-d normal noise through Dense layers of 128, 256,

@@ -6,17 +6,17 @@ from keras import ops
 
 from ganzoo import losses
 from ganzoo import validation
-from ganzoo.models.base_gan import BaseGAN
 from ganzoo.models.dcgan.networks import build_dcgan_generator
 from ganzoo.models.infogan.networks import build_infogan_d_head
 from ganzoo.models.infogan.networks import build_infogan_q_head
 from ganzoo.models.infogan.networks import build_infogan_trunk
 from ganzoo.models.labels import check_labels
+from ganzoo.models.noise_to_image import NoiseToImageGAN
 from ganzoo.models.phase import Phase
 
 
 @keras.saving.register_keras_serializable(package="ganzoo")
-class InfoGAN(BaseGAN):
+class InfoGAN(NoiseToImageGAN):
     """GAN whose generator input holds codes that an auxiliary network Q recovers.
 
     The generator sees noise `z ~ N(0, I)` (`latent_dim`), a categorical

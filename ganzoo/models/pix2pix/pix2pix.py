@@ -7,9 +7,8 @@ from keras import ops
 from ganzoo import layers as ganzoo_layers
 from ganzoo import losses
 from ganzoo import validation
-from ganzoo.models.base_gan import BaseGAN
+from ganzoo.models.image_to_image import ImageToImageGAN
 from ganzoo.models.phase import Phase
-from ganzoo.models.pix2pix import image_to_image
 
 GENERATORS = ("unet", "resnet")
 #: Most stride-2 stages a derived U-Net gets (the paper's 256-pixel U-Net).
@@ -17,7 +16,7 @@ MAX_DERIVED_DOWNS = 8
 
 
 @keras.saving.register_keras_serializable(package="ganzoo")
-class Pix2Pix(image_to_image.WithoutGenerate, BaseGAN):
+class Pix2Pix(ImageToImageGAN):
     """Conditional GAN that translates input images to paired targets.
 
     The generator maps an input image to an output image (`tanh`, in
@@ -192,44 +191,6 @@ class Pix2Pix(image_to_image.WithoutGenerate, BaseGAN):
     def default_optimizer(self, name):
         return keras.optimizers.Adam(2e-4, beta_1=0.5, beta_2=0.999, name=name)
 
-    # Data --------------------------------------------------------------------
-
-    def fit(self, x=None, y=None, **kwargs):
-        """Trains the model; takes everything `keras.Model.fit` takes.
-
-        `x` holds `(inputs, targets)`: two arrays of the same length (or
-        `fit(inputs, targets)`), or a dataset, `keras.utils.PyDataset` or
-        torch `DataLoader` yielding `(inputs, targets)` batches. Images are
-        float, channels-last, in [-1, 1].
-        """
-        pair = image_to_image.host_pair(x, y)
-        if pair is not None:
-            self.check_arrays(*pair)
-            x, y = pair
-        return super().fit(x, y, **kwargs)
-
-    def check_arrays(self, x, y=None):
-        if y is None:
-            raise ValueError(
-                "Pix2Pix.fit() needs (inputs, targets) pairs: call "
-                "`fit(x=(inputs, targets))`. Received: targets=None"
-            )
-        validation.check_host_images(x, self.image_shape, arg="inputs")
-        validation.check_host_images(y, self.target_shape, arg="targets")
-        if x.shape[0] != y.shape[0]:
-            raise ValueError(
-                "Pix2Pix.fit() needs as many targets as inputs (they are "
-                f"pairs). Received: {x.shape[0]} inputs and {y.shape[0]} targets"
-            )
-
-    def unpack_batch(self, data):
-        inputs, targets = image_to_image.unpack_pair(
-            data, "Pix2Pix", ("inputs", "targets")
-        )
-        inputs = validation.check_images(inputs, self.image_shape, arg="inputs")
-        targets = validation.check_images(targets, self.target_shape, arg="targets")
-        return inputs, targets
-
     # Training ----------------------------------------------------------------
 
     def phases(self):
@@ -298,7 +259,7 @@ class Pix2Pix(image_to_image.WithoutGenerate, BaseGAN):
         images = validation.check_host_images(images, self.image_shape)
         network = self.inference_network("generator")
         if not test_time_dropout:
-            return image_to_image.translate_with(network, images, batch_size)
+            return self.translate_with(network, images, batch_size)
         batch_size = validation.check_positive_int(batch_size, "batch_size")
         statistics = [
             (v, ops.convert_to_numpy(v.value))  # a copy, on every backend

@@ -6,12 +6,12 @@ from keras import ops
 
 from ganzoo import losses
 from ganzoo import validation
-from ganzoo.models.base_gan import BaseGAN
 from ganzoo.models.dcgan.networks import build_dcgan_generator
 from ganzoo.models.labels import check_num_classes
 from ganzoo.models.labels import invalid_labels_message
 from ganzoo.models.labels import keep_valid
 from ganzoo.models.labels import label_checks
+from ganzoo.models.noise_to_image import NoiseToImageGAN
 from ganzoo.models.phase import Phase
 from ganzoo.models.sgan.networks import build_sgan_discriminator
 
@@ -22,7 +22,7 @@ GENERATOR_LOSSES = ("feature_matching", "non_saturating")
 
 
 @keras.saving.register_keras_serializable(package="ganzoo")
-class SGAN(BaseGAN):
+class SGAN(NoiseToImageGAN):
     """Semi-supervised GAN: the discriminator is an (N + 1)-way classifier.
 
     The discriminator classifies images into the `num_classes` real classes

@@ -7,14 +7,14 @@ from keras import ops
 from ganzoo import losses
 from ganzoo import validation
 from ganzoo.models import labels as label_utils
-from ganzoo.models.base_gan import BaseGAN
 from ganzoo.models.base_gan import refuse_keras_compile_arguments
+from ganzoo.models.noise_to_image import NoiseToImageGAN
 from ganzoo.models.phase import Phase
 from ganzoo.models.stackedgan import networks
 
 
 @keras.saving.register_keras_serializable(package="ganzoo")
-class StackedGAN(BaseGAN):
+class StackedGAN(NoiseToImageGAN):
     """Stacked GAN: a pretrained encoder, inverted by two stacked GANs.
 
     An encoder, trained first as a plain classifier, maps an image to a
