@@ -403,6 +403,25 @@ def test_string_labels_are_refused():
         model.generate(2, labels="7")
 
 
+def test_labels_that_are_not_class_ids_name_the_fix():
+    model = ganzoo.CGAN(image_shape=(28, 28, 1), latent_dim=8, num_classes=3)
+    with pytest.raises(TypeError, match=r"`labels` must be integer class ids in"):
+        model.generate(2, labels="7")
+    with pytest.raises(
+        ValueError, match=r"class ids of shape \(num_images,\), not one-hot"
+    ):
+        model.generate(2, labels=np.eye(3, dtype="int32")[:2])
+    # One label for every image, whichever scalar holds it.
+    expected = model.generate(2, labels=2, seed=0)
+    for label in (np.array(2), 2.0):
+        np.testing.assert_array_equal(model.generate(2, labels=label, seed=0), expected)
+    model.compile()
+    with pytest.raises(
+        ValueError, match=r"`y` must be integer class ids, one per image.*y=1$"
+    ):
+        model.fit(fake_images(4, (28, 28, 1)), 1, batch_size=2, verbose=0)
+
+
 @pytest.mark.parametrize("family", ["Pix2Pix", "CycleGAN"])
 def test_empty_image_pairs_are_refused(family):
     if family == "Pix2Pix":

@@ -36,12 +36,20 @@ def check_labels(labels, num_classes, num_images=None, arg="labels"):
             f"`{arg}` must be integer class ids in [0, {num_classes}), e.g. "
             f"{arg}=7 or an int array of shape (num_images,). Received: {shown}"
         )
+    if array.ndim == 0 and num_images is not None:
+        array = np.full((num_images,), array)  # e.g. a 0-d array or 7.0
     if array.ndim == 2 and array.shape[1] == 1:
         array = array[:, 0]
-    if array.ndim != 1:
+    if array.ndim == 0:
         raise ValueError(
-            f"`{arg}` must be integer class ids of shape (num_images,), not "
-            f"one-hot vectors. Received: {arg}.shape={array.shape}"
+            f"`{arg}` must be integer class ids, one per image: an int array "
+            f"of shape (num_images,). Received: {arg}={array.item()!r}"
+        )
+    if array.ndim != 1:
+        one_hot = ", not one-hot vectors" if array.ndim == 2 else ""
+        raise ValueError(
+            f"`{arg}` must be integer class ids of shape (num_images,){one_hot}. "
+            f"Received: {arg}.shape={array.shape}"
         )
     if array.size and not np.issubdtype(array.dtype, np.integer):
         if not np.all(np.mod(array, 1) == 0):
