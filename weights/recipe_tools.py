@@ -8,6 +8,7 @@ measured and written the same way.
 import functools
 import json
 import os
+import shutil
 import sys
 import time
 
@@ -108,6 +109,23 @@ class LearningCurve(keras.callbacks.Callback):
         print(f"Learning curve: {point}")
         with open(os.path.join(self.work_dir, "curve.jsonl"), "a") as f:
             f.write(json.dumps(point) + "\n")
+
+
+def continue_from(earlier_dir, work_dir):
+    """Starts `work_dir`'s time and curve where the run in `earlier_dir` ended.
+
+    For a run trained in stages, each in its own folder: the later stage's
+    training time then counts the earlier one's, and its learning curve
+    begins with the earlier points. Does nothing once `work_dir` has begun.
+    """
+    if os.path.exists(os.path.join(work_dir, "training_seconds")):
+        return
+    os.makedirs(work_dir, exist_ok=True)
+    with open(os.path.join(work_dir, "training_seconds"), "w") as f:
+        f.write(f"{training_seconds(earlier_dir):.1f}\n")
+    earlier_curve = os.path.join(earlier_dir, "curve.jsonl")
+    if os.path.exists(earlier_curve):
+        shutil.copyfile(earlier_curve, os.path.join(work_dir, "curve.jsonl"))
 
 
 def training_seconds(work_dir):

@@ -23,6 +23,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from recipe_tools import MNIST_TEST  # noqa: E402
 from recipe_tools import MNIST_TRAIN  # noqa: E402
 from recipe_tools import compiled  # noqa: E402
+from recipe_tools import continue_from  # noqa: E402
 from recipe_tools import evaluate_gan  # noqa: E402
 from recipe_tools import fit_once  # noqa: E402
 from recipe_tools import load_mnist  # noqa: E402
@@ -101,7 +102,9 @@ def train_and_compare(recipe, work_dir, epochs):
     comparison = recipe.get("comparison_epochs")
     if not comparison or comparison >= epochs:
         return train_gan(recipe, work_dir, epochs), {}
-    early = train_gan(recipe, os.path.join(work_dir, f"epoch_{comparison}"), comparison)
+    stage_one = os.path.join(work_dir, f"epoch_{comparison}")
+    early = train_gan(recipe, stage_one, comparison)
+    continue_from(stage_one, work_dir)
     extra = {
         "comparison": {
             "training_steps": generator_steps(recipe, comparison),

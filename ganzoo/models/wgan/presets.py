@@ -4,7 +4,7 @@ register_preset(
     "wgan_mnist",
     "WGAN",
     (
-        "Weight-clipped WGAN trained on the bundled 4,000-digit MNIST split; "
+        "Weight-clipped WGAN trained on the 60,000 MNIST training digits; "
         "a weaker baseline than wgangp_mnist (the docs' loss-family "
         "comparison says why)."
     ),
