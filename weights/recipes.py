@@ -120,13 +120,16 @@ def train_and_compare(recipe, work_dir, epochs):
 
 def make_digit_classifier(work_dir, command):
     """Trains the evaluation classifier and writes its preset."""
-    from ganzoo.metrics import train_digit_classifier
+    from ganzoo.cli import build_parser
+    from ganzoo.cli import train_classifier
 
     trained_path = os.path.join(work_dir, "model.keras")
     if not os.path.exists(trained_path):
-        train_digit_classifier.main(
-            ["--out", work_dir, "--dataset", "mnist", "--epochs", "8", "--seed", "0"]
+        args = build_parser().parse_args(
+            ["train-classifier", "--out", work_dir, "--dataset", "mnist"]
+            + ["--epochs", "8", "--seed", "0"]
         )
+        train_classifier.train(args, train_classifier.command(args))
     with open(os.path.join(work_dir, "metrics.json")) as f:
         report = json.load(f)
     model = keras.saving.load_model(trained_path)
