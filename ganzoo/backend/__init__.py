@@ -74,6 +74,19 @@ def process_shard():
     return _engine.process_shard()
 
 
+def join_launched_processes():
+    """Joins the processes a launcher started, where the backend can tell.
+
+    On PyTorch, a process started by `torchrun` (several processes, its
+    `RANK`/`WORLD_SIZE`/`MASTER_ADDR` environment) joins their
+    `torch.distributed` process group, unless one is already initialised;
+    JAX's and TensorFlow's runtimes are started by the user's own script.
+    The command line calls this, so `torchrun ... $(which ganzoo) train ...`
+    trains over every process. Returns `process_shard()`.
+    """
+    return _engine.join_launched_processes()
+
+
 def is_chief():
     """Whether this process writes files: the first of a distributed run."""
     return process_shard()[0] == 0
@@ -122,6 +135,7 @@ __all__ = [
     "agree",
     "input_gradients",
     "is_chief",
+    "join_launched_processes",
     "keep_state_on_error",
     "on_this_process",
     "predict",

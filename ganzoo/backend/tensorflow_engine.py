@@ -40,6 +40,10 @@ def process_shard():
     return 0, 1  # tf.distribute hands each worker its share of the data
 
 
+def join_launched_processes():
+    return process_shard()  # the user's script starts this backend's runtime
+
+
 def agree(value):
     return value
 

@@ -12,6 +12,8 @@ Any backend that `torch.distributed` offers works (gloo on CPUs, NCCL on
 GPUs): tensors travel on the device they live on.
 """
 
+import os
+
 import torch
 import torch.distributed as dist
 
@@ -21,6 +23,21 @@ def world():
     if dist.is_available() and dist.is_initialized():
         return dist.get_rank(), dist.get_world_size()
     return 0, 1
+
+
+def join_from_environment():
+    """Joins the process group `torchrun` describes, if any and not yet joined.
+
+    `torchrun` (and other launchers that follow its convention) sets
+    `RANK`, `WORLD_SIZE`, `MASTER_ADDR` and `MASTER_PORT`; with more than
+    one process, this initialises the group with NCCL where CUDA is
+    available and gloo otherwise. Returns `(rank, world_size)`.
+    """
+    size = int(os.environ.get("WORLD_SIZE", "1"))
+    launched = size > 1 and "MASTER_ADDR" in os.environ and "RANK" in os.environ
+    if launched and dist.is_available() and not dist.is_initialized():
+        dist.init_process_group("nccl" if torch.cuda.is_available() else "gloo")
+    return world()
 
 
 def is_distributed():

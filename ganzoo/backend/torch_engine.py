@@ -41,6 +41,10 @@ def process_shard():
     return torch_distributed.world()
 
 
+def join_launched_processes():
+    return torch_distributed.join_from_environment()
+
+
 def agree(value):
     return torch_distributed.agree(value)
 

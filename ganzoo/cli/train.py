@@ -11,6 +11,7 @@ interrupted run) and ends with `model.save_to_preset(--out)`. Registered by
 """
 
 import argparse
+import contextlib
 import math
 import os
 import sys
@@ -252,7 +253,22 @@ def add_command(sub):
 
 
 def cmd_train(args):
-    """Runs `ganzoo train`; returns the exit status."""
+    """Runs `ganzoo train`; returns the exit status.
+
+    Under `torchrun`, every process joins the process group and trains its
+    share; only the first writes grids and the preset, and each backs up
+    to its own sub-folder of the checkpoint folder.
+    """
+    from ganzoo import backend
+
+    _, processes = backend.join_launched_processes()
+    if processes > 1 and args.family in IMAGE_TO_IMAGE:
+        raise ValueError(
+            f"`ganzoo train {args.family}` does not split its image folders "
+            f"between processes, and this is one of {processes}: run it in "
+            "one process, or call `fit` under torchrun from a script with a "
+            "torch DataLoader and a DistributedSampler."
+        )
     if args.family in IMAGE_TO_IMAGE:
         _refuse(args, _GENERATOR_OPTIONS, "generator families")
         _fill_defaults(args, _IMAGE_TO_IMAGE_DEFAULTS, direction="a_to_b")
@@ -335,8 +351,12 @@ def fit_and_save(
 
     import ganzoo
 
+    rank, processes = ganzoo.backend.process_shard()
+    shared_checkpoint_dir = checkpoint_dir
     callbacks = []
     if checkpoint_dir:
+        if processes > 1:  # each process restores its own state
+            checkpoint_dir = os.path.join(checkpoint_dir, f"rank{rank}")
         callbacks.append(keras.callbacks.BackupAndRestore(checkpoint_dir))
     board = None
     if args.tensorboard:
@@ -345,7 +365,12 @@ def fit_and_save(
     if grid is not None and (grid.get("directory") or board is not None):
         callbacks.append(ganzoo.SampleGrid(tensorboard=board, **grid))
     try:
-        model.fit(**fit_args, epochs=args.epochs, callbacks=callbacks, verbose=1)
+        model.fit(
+            **fit_args,
+            epochs=args.epochs,
+            callbacks=callbacks,
+            verbose=1 if rank == 0 else 0,
+        )
     except KeyboardInterrupt:
         if checkpoint_dir and os.path.isdir(checkpoint_dir):
             print(
@@ -354,17 +379,24 @@ def fit_and_save(
                 file=sys.stderr,
             )
         raise
+    if checkpoint_dir != shared_checkpoint_dir:
+        # Keras removed this process's backup; the last one out removes
+        # the folder that held them.
+        with contextlib.suppress(OSError):
+            os.rmdir(shared_checkpoint_dir)
     command = "ganzoo " + " ".join(sys.argv[1:])
     folder = model.save_to_preset(
         args.out,
         metadata={
             "description": f"{type(model).__name__} trained with `ganzoo train`.",
             "recipe": command,
-            "training_steps": args.epochs * steps_per_epoch,
+            # Each step takes a batch from every process.
+            "training_steps": args.epochs * math.ceil(steps_per_epoch / processes),
             **(metadata or {}),
         },
     )
-    print(f"Wrote the preset {folder}")
+    if rank == 0:
+        print(f"Wrote the preset {folder}")
     return 0
 
 

@@ -10,6 +10,7 @@ after each step.
 """
 
 import contextlib
+import json
 import os
 
 import keras
@@ -174,3 +175,37 @@ def test_the_guides_torchrun_command_runs(tmp_path):
     )
     assert os.listdir(tmp_path / "grids") == ["epoch_0001.png"]
     assert (tmp_path / "preset" / "model.weights.h5").exists()
+
+
+def test_ganzoo_train_runs_under_torchrun(tmp_path):
+    out = tmp_path / "preset"
+    run_bounded(
+        [
+            python(),
+            "-m",
+            "torch.distributed.run",
+            "--standalone",
+            f"--nproc-per-node={WORLD}",
+            "-m",
+            "ganzoo.cli",
+            "train",
+            "dcgan",
+            "--dataset",
+            "mnist_5k",
+            "--epochs",
+            "1",
+            "--batch-size",
+            "500",
+            "--latent-dim",
+            "4",
+            "--filters",
+            "4",
+            "--out",
+            str(out),
+        ],
+        env={"KERAS_BACKEND": "torch"},
+    )
+    metadata = json.loads((out / "metadata.json").read_text())
+    assert metadata["training_steps"] == 4  # 4,000 digits, 2 x 500 a step
+    assert not (tmp_path / "preset_checkpoint").exists()
+    assert os.listdir(tmp_path / "preset_samples") == ["epoch_0001.png"]
