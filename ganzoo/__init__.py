@@ -28,7 +28,9 @@ from ganzoo.models import WGANGP
 from ganzoo.models import BaseGAN
 from ganzoo.models import ConditionalDCGAN
 from ganzoo.models import CycleGAN
+from ganzoo.models import ImageToImageGAN
 from ganzoo.models import InfoGAN
+from ganzoo.models import NoiseToImageGAN
 from ganzoo.models import Phase
 from ganzoo.models import Pix2Pix
 from ganzoo.models import StackedGAN
@@ -44,9 +46,11 @@ __all__ = [
     "CycleGAN",
     "DCGAN",
     "GAN",
+    "ImageToImageGAN",
     "InfoGAN",
     "LSGAN",
     "MetricCallback",
+    "NoiseToImageGAN",
     "Phase",
     "Pix2Pix",
     "SGAN",

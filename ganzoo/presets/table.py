@@ -195,7 +195,8 @@ def published_table(family=None):
         "| Preset | Class | What it does | Published file |",
         "| --- | --- | --- | --- |",
     ]
-    for row in list_presets(family):
+    # By name: registration order follows import order, which is no order.
+    for row in sorted(list_presets(family), key=lambda row: row["name"]):
         if row.get("downloads_on_first_use"):
             file_name = row["source"].rsplit("/", 1)[-1]
             lines.append(
