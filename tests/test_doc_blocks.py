@@ -28,11 +28,16 @@ tests/test_examples.py, so each runs on one backend per full run
 256-px model (a step takes half a minute to two on one CPU core), the
 `bash` blocks, whose every command starts a process that imports Keras,
 and the model pages' blocks that train (on JAX each compiles its family's
-step). What can rot in them is the docs' side (arguments, file names, the
-order of steps): the commands are tested on every backend by
-tests/test_cli*.py, and each family's training by tests/models/.
+step). The other pages that train (the README, the quick start, the
+guides) are shared out whole, so that a block always finds what the
+page's earlier blocks made; their blocks for one backend (a first line
+`# KERAS_BACKEND=NAME`) stand alone and run on it in every full run. What
+can rot in them is the docs' side (arguments, file names, the order of
+steps): the commands are tested on every backend by tests/test_cli*.py,
+and each family's training by tests/models/.
 """
 
+import collections
 import dataclasses
 import glob
 import os
@@ -131,12 +136,24 @@ def read_blocks(page):
 
 ALL_BLOCKS = [block for page in PAGES for block in read_blocks(page)]
 RUNNABLE = [block for block in ALL_BLOCKS if block.language in RUN]
-# The slow ones first, so that the rotation gives each backend one of them.
+# Pages whose Python blocks train, other than the model pages, those with
+# the most training first, so that the rotation spreads the heavy ones.
+_TRAINING = collections.Counter(
+    block.page
+    for block in RUNNABLE
+    if block.language == "python"
+    and not (block.skip or block.backends())
+    and not block.page.startswith("docs/models/")
+    and re.search(r"\.fit\(|pretrain_encoder\(", block.source)
+)
+TRAINING_PAGES = sorted(_TRAINING, key=lambda page: -_TRAINING[page])
+# Blocks shared out one by one; the slow ones first, so that the rotation
+# gives each backend one of them.
 SHARED_OUT = [
     block.id
     for kind in (Block.trains_at_256_px, Block.is_shell, Block.trains_a_family)
     for block in RUNNABLE
-    if kind(block) and not block.skip
+    if kind(block) and not block.skip and block.page not in TRAINING_PAGES
 ]
 SHARED_OUT = list(dict.fromkeys(SHARED_OUT))  # each block once, first place
 
@@ -176,8 +193,10 @@ def _side_by_side(folder):
 FOLDERS = {
     "faces/": _image_folder(64),
     "animals/": _labelled_folder,
-    "horses/": _image_folder(1),
-    "zebras/": _image_folder(1),
+    # Two, so that `ganzoo train cyclegan --epochs 1` has the two steps
+    # its learning-rate schedule needs (constant, then decaying).
+    "horses/": _image_folder(2),
+    "zebras/": _image_folder(2),
     "horse2zebra/trainA": _image_folder(1),
     "horse2zebra/trainB": _image_folder(1),
     "facades/train": _side_by_side,
@@ -272,7 +291,15 @@ def skip_reason(block):
     backends = block.backends()
     if backends and keras.backend.backend() not in backends:
         return f"written for KERAS_BACKEND={' or '.join(backends)}"
-    if block.id in SHARED_OUT and not runs_on_this_backend(SHARED_OUT.index(block.id)):
+    if backends:
+        return ""  # these stand alone
+    if block.page in TRAINING_PAGES:
+        index = len(SHARED_OUT) + TRAINING_PAGES.index(block.page)
+    elif block.id in SHARED_OUT:
+        index = SHARED_OUT.index(block.id)
+    else:
+        return ""
+    if not runs_on_this_backend(index):
         return "runs in another backend's suite (GANZOO_TEST_ALL=1: here too)"
     return ""
 
