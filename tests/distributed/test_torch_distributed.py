@@ -32,16 +32,19 @@ pytestmark = [
 
 WORLD = 2
 BATCH = 4  # per rank
+TORCHRUN = [
+    python(),
+    "-m",
+    "torch.distributed.run",
+    "--standalone",
+    f"--nproc-per-node={WORLD}",
+]
 
 
 def launch(out, family):
     run_bounded(
-        [
-            python(),
-            "-m",
-            "torch.distributed.run",
-            "--standalone",
-            f"--nproc-per-node={WORLD}",
+        TORCHRUN
+        + [
             "tests/distributed/torch_worker.py",
             str(out),
             family,
@@ -160,12 +163,8 @@ def test_two_ranks_train_as_one_process_on_the_whole_batch(tmp_path, family):
 
 def test_the_guides_torchrun_command_runs(tmp_path):
     run_bounded(
-        [
-            python(),
-            "-m",
-            "torch.distributed.run",
-            "--standalone",
-            f"--nproc-per-node={WORLD}",
+        TORCHRUN
+        + [
             "examples/distributed_dcgan.py",
             "--quick",
             "--out",
@@ -180,12 +179,8 @@ def test_the_guides_torchrun_command_runs(tmp_path):
 def test_ganzoo_train_runs_under_torchrun(tmp_path):
     out = tmp_path / "preset"
     run_bounded(
-        [
-            python(),
-            "-m",
-            "torch.distributed.run",
-            "--standalone",
-            f"--nproc-per-node={WORLD}",
+        TORCHRUN
+        + [
             "-m",
             "ganzoo.cli",
             "train",
