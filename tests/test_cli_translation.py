@@ -162,3 +162,21 @@ def test_train_user_mistakes_exit_2(tmp_path, capsys):
         capsys,
     )
     assert not os.path.exists(tmp_path / "p")
+
+
+@pytest.mark.parametrize("family", ["pix2pix", "cyclegan"])
+def test_train_refuses_several_processes(family, tmp_path, capsys, monkeypatch):
+    """Under torchrun (here: a launcher that reports 2 processes), the
+    image-to-image families refuse to train rather than train every
+    process on the whole folder."""
+    from ganzoo import backend
+
+    monkeypatch.setattr(backend, "join_launched_processes", lambda: (1, 2))
+    a = _write_images(tmp_path / "a", 2, size=32)
+    out = tmp_path / "p"
+    folders = ["--paired", a] if family == "pix2pix" else ["--a", a, "--b", a]
+    argv = ["train", family, *folders, "--out", str(out), "--image-size", "32"]
+    error = _one_line_error(argv, capsys)
+    assert "does not split its image folders between processes" in error
+    assert "one of 2" in error
+    assert not os.path.exists(out)
