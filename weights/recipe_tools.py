@@ -184,7 +184,10 @@ def fit_once(
     The random seed is fixed before `build` runs. Training resumes from
     `work_dir/backup` if it was interrupted; the finished model is saved as
     `work_dir/trained.keras` and a later call reloads it instead of training,
-    so a recipe can be run again to re-measure.
+    so a recipe can be run again to re-measure. Asked for more epochs than
+    that model was trained for, it loads the model (with its optimizer
+    state) and goes on training from where it stopped; `training_stages`
+    records where each stage ended.
 
     Args:
         work_dir: folder for the run's files (`outputs/recipes/NAME`).
@@ -200,9 +203,14 @@ def fit_once(
             `measure(model)` every `every` epochs.
     """
     trained_path = os.path.join(work_dir, "trained.keras")
+    done = finished_epochs(work_dir)
     if os.path.exists(trained_path):
-        print(f"Reusing {trained_path}")
-        return keras.saving.load_model(trained_path)
+        if done is None or done >= epochs:
+            print(f"Reusing {trained_path}")
+            return keras.saving.load_model(trained_path)
+        print(f"Going on from {trained_path} (epoch {done}) to epoch {epochs}")
+        build = functools.partial(keras.saving.load_model, trained_path)
+        initial_epoch = done
     os.makedirs(work_dir, exist_ok=True)
     with open(os.path.join(work_dir, "hardware"), "w") as f:
         f.write(f"{len(os.sched_getaffinity(0))} CPU core(s), no GPU\n")
@@ -226,8 +234,35 @@ def fit_once(
         callbacks=callbacks,
     )
     print(f"Trained in {time.time() - start:.0f} s")
+    stages = training_stages(work_dir) + [epochs]
     model.save(trained_path)
+    with open(os.path.join(work_dir, "stages"), "w") as f:
+        json.dump(stages, f)
     return model
+
+
+def training_stages(work_dir):
+    """The epochs at which each training stage of the run in `work_dir` ended.
+
+    One entry for a run trained in one go; a run taken further with a larger
+    `--epochs` (see `fit_once`) has one entry per stage. A finished run from
+    before stages were recorded counts as one stage ending at its last
+    learning-curve point.
+    """
+    path = os.path.join(work_dir, "stages")
+    if os.path.exists(path):
+        with open(path) as f:
+            return json.load(f)
+    curve = read_curve(work_dir)
+    if curve and os.path.exists(os.path.join(work_dir, "trained.keras")):
+        return [curve[-1]["epoch"]]
+    return []
+
+
+def finished_epochs(work_dir):
+    """Epochs the saved model in `work_dir` was trained for (None: unknown)."""
+    stages = training_stages(work_dir)
+    return stages[-1] if stages else None
 
 
 def compiled(cls_name, init):
@@ -285,6 +320,13 @@ def write_preset(
             with open(hardware) as f:
                 extra["training_hardware"] = f.read().strip()
         extra["learning_curve"] = read_curve(work_dir)
+        stages = training_stages(work_dir)
+        if len(stages) > 1:
+            extra["training_stages"] = {
+                "epochs_at_end_of_each_stage": stages,
+                "how": "each stage reloaded the saved model and its optimizer "
+                "state and went on training with a larger --epochs",
+            }
     model.save_to_preset(
         folder,
         sample_inputs=sample_inputs,
