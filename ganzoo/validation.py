@@ -24,15 +24,102 @@ def check_image_shape(image_shape, arg="image_shape", multiple_of=1):
 
 
 def check_positive_int(value, arg):
+    """Returns `value` as an int of at least 1."""
+    return check_int(value, arg, minimum=1)
+
+
+def check_int(value, arg, minimum=1):
+    """Returns `value` as an int of at least `minimum`.
+
+    Raises:
+        TypeError: `value` is not an integer (a bool or a float is not).
+        ValueError: `value` is below `minimum`.
+    """
+    expected = _INT_EXPECTED.get(minimum, f"an integer of at least {minimum}")
     if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
-        raise TypeError(
-            f"`{arg}` must be a positive integer. Received: {arg}={value!r}"
-        )
-    if value < 1:
-        raise ValueError(
-            f"`{arg}` must be a positive integer. Received: {arg}={value!r}"
-        )
+        raise TypeError(f"`{arg}` must be {expected}. Received: {arg}={value!r}")
+    if value < minimum:
+        raise ValueError(f"`{arg}` must be {expected}. Received: {arg}={value!r}")
     return int(value)
+
+
+_INT_EXPECTED = {0: "a non-negative integer", 1: "a positive integer"}
+
+
+def check_number(value, arg, low=None, high=None, *, open_low=False, open_high=False):
+    """Returns `value` as a float within the given bounds.
+
+    Args:
+        value: The argument's value.
+        arg: The argument's name, for the error message.
+        low, high: Optional bounds; inclusive unless `open_low` /
+            `open_high`.
+
+    Raises:
+        TypeError: `value` is not a real number (a bool or a string is not).
+        ValueError: `value` is NaN or outside the bounds.
+    """
+    expected = "a number" + _interval(low, high, open_low, open_high)
+    if isinstance(value, (bool, np.bool_)) or not isinstance(
+        value, (int, float, np.integer, np.floating)
+    ):
+        raise TypeError(f"`{arg}` must be {expected}. Received: {arg}={value!r}")
+    number = float(value)
+    too_low = low is not None and (number <= low if open_low else number < low)
+    too_high = high is not None and (number >= high if open_high else number > high)
+    if number != number or too_low or too_high:
+        raise ValueError(f"`{arg}` must be {expected}. Received: {arg}={value!r}")
+    return number
+
+
+def check_non_negative_number(value, arg):
+    """Returns `value` as a float `>= 0` (a loss weight, say)."""
+    return check_number(value, arg, low=0.0)
+
+
+def check_positive_number(value, arg):
+    """Returns `value` as a float `> 0`."""
+    return check_number(value, arg, low=0.0, open_low=True)
+
+
+def check_rate(value, arg):
+    """Returns `value` as a float in `[0, 1)` (a dropout rate, say)."""
+    return check_number(value, arg, low=0.0, high=1.0, open_high=True)
+
+
+def _interval(low, high, open_low, open_high):
+    if low is not None and high is not None:
+        left, right = "(" if open_low else "[", ")" if open_high else "]"
+        return f" in {left}{low:g}, {high:g}{right}"
+    if low is not None:
+        return f" {'>' if open_low else '>='} {low:g}"
+    if high is not None:
+        return f" {'<' if open_high else '<='} {high:g}"
+    return ""
+
+
+def check_one_of(value, choices, arg):
+    """Returns `value` if it is one of `choices`; raises `ValueError` if not."""
+    if not isinstance(value, str) or value not in choices:
+        raise ValueError(
+            f"`{arg}` must be one of {list(choices)}. Received: {arg}={value!r}"
+        )
+    return value
+
+
+def check_numeric_array(values, arg):
+    """Returns `values` (a number or array-like of numbers) as float64 NumPy.
+
+    Raises:
+        TypeError: `values` are not numbers (strings, None, objects).
+    """
+    array = np.asarray(values)
+    if array.dtype.kind not in "biuf":
+        raise TypeError(
+            f"`{arg}` must be a number or an array of numbers. Received: "
+            f"{arg}={values!r}"
+        )
+    return array.astype("float64")
 
 
 def check_bool(value, arg):

@@ -73,15 +73,12 @@ class BaseGAN(PresetMixin, keras.Model):
 
     def __init__(self, seed=None, ema_decay=None, diffaugment=None, **kwargs):
         super().__init__(**kwargs)
-        if ema_decay is not None and not (
-            isinstance(ema_decay, (int, float)) and 0 < ema_decay < 1
-        ):
-            raise ValueError(
-                "`ema_decay` must be None (off) or a float in (0, 1), e.g. "
-                f"0.999. Received: ema_decay={ema_decay!r}"
+        if ema_decay is not None:  # None: no average
+            ema_decay = validation.check_number(
+                ema_decay, "ema_decay", 0.0, 1.0, open_low=True, open_high=True
             )
         self.seed = seed
-        self.ema_decay = None if ema_decay is None else float(ema_decay)
+        self.ema_decay = ema_decay
         self.diffaugment = augment.parse_policy(diffaugment)
         self.seed_generator = ReplicaSeedGenerator(seed, name="seed_generator")
         self._log_trackers = {}

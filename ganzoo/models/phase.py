@@ -6,6 +6,8 @@ from typing import Callable
 from typing import Optional
 from typing import Sequence
 
+from ganzoo import validation
+
 
 @dataclasses.dataclass(frozen=True)
 class Phase:
@@ -44,11 +46,10 @@ class Phase:
     after_update: Optional[Callable[[], None]] = None
 
     def __post_init__(self):
-        if not isinstance(self.repeat, int) or self.repeat < 1:
-            raise ValueError(
-                f"Phase '{self.name}': `repeat` must be a positive integer. "
-                f"Received: repeat={self.repeat!r}"
-            )
+        try:
+            validation.check_positive_int(self.repeat, "repeat")
+        except (TypeError, ValueError) as error:
+            raise type(error)(f"Phase '{self.name}': {error}") from None
         if not self.variables:
             raise ValueError(
                 f"Phase '{self.name}' has no trainable variables to update. "

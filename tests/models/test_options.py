@@ -49,9 +49,11 @@ class TestEMA(GANTestCase):
     def test_ema_is_off_by_default_and_validated(self):
         model = ganzoo.GAN(**TINY)
         assert model.ema_decay is None and not hasattr(model, "generator_ema")
-        for bad in (0, 1, 1.5, "0.9"):
+        for bad in (0, 1, 1.5):
             with pytest.raises(ValueError, match="ema_decay"):
                 ganzoo.GAN(**TINY, ema_decay=bad)
+        with pytest.raises(TypeError, match="ema_decay"):  # a type, not a value
+            ganzoo.GAN(**TINY, ema_decay="0.9")
 
     def test_ema_runs_after_wgan_clipping_hook(self):
         model = self.make_model(ganzoo.WGAN, dict(TINY, filters=4, ema_decay=0.9))

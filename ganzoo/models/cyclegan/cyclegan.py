@@ -143,26 +143,23 @@ class CycleGAN(ImageToImageGAN):
             "target_channels",
         )
         self.target_shape = self.image_shape[:2] + (self.target_channels,)
-        if generator not in GENERATORS:
-            raise ValueError(
-                f"`generator` must be one of {list(GENERATORS)}. "
-                f"Received: generator={generator!r}"
-            )
-        self.generator_type = generator
+        self.generator_type = validation.check_one_of(
+            generator, GENERATORS, "generator"
+        )
         self.num_blocks = validation.check_positive_int(num_blocks, "num_blocks")
         self.filters = validation.check_positive_int(filters, "filters")
         self.discriminator_layers = validation.check_positive_int(
             discriminator_layers, "discriminator_layers"
         )
-        self.cycle_weight = _check_weight(cycle_weight, "cycle_weight")
-        self.identity_weight = _check_weight(identity_weight, "identity_weight")
-        if identity_weight_mode not in IDENTITY_WEIGHT_MODES:
-            raise ValueError(
-                "`identity_weight_mode` must be one of "
-                f"{list(IDENTITY_WEIGHT_MODES)}. Received: "
-                f"identity_weight_mode={identity_weight_mode!r}"
-            )
-        self.identity_weight_mode = identity_weight_mode
+        self.cycle_weight = validation.check_non_negative_number(
+            cycle_weight, "cycle_weight"
+        )
+        self.identity_weight = validation.check_non_negative_number(
+            identity_weight, "identity_weight"
+        )
+        self.identity_weight_mode = validation.check_one_of(
+            identity_weight_mode, IDENTITY_WEIGHT_MODES, "identity_weight_mode"
+        )
         self.trained_directions = _check_directions(trained_directions)
         if self.identity_weight and self.target_channels != self.image_shape[-1]:
             raise ValueError(
@@ -464,25 +461,19 @@ def _mean_absolute_error(images, targets):
     return ops.mean(ops.abs(images - ops.cast(targets, images.dtype)))
 
 
-def _check_weight(value, arg):
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise TypeError(f"`{arg}` must be a number. Received: {arg}={value!r}")
-    if value < 0:
-        raise ValueError(f"`{arg}` must be non-negative. Received: {arg}={value!r}")
-    return float(value)
-
-
 def _offset(seed, offset):
     """A distinct seed derived from the model's, or None."""
     return None if seed is None else seed + offset
 
 
 def _check_directions(directions):
+    expected = f"`trained_directions` must be a tuple of some of {list(DIRECTIONS)}."
+    if not isinstance(directions, (str, tuple, list)):
+        raise TypeError(f"{expected} Received: trained_directions={directions!r}")
+    # A bare name ("a_to_b") is refused as a value: the tuple it belongs in
+    # is the fix the message names.
     if isinstance(directions, str) or not all(d in DIRECTIONS for d in directions):
-        raise ValueError(
-            f"`trained_directions` must be a tuple of some of {list(DIRECTIONS)}. "
-            f"Received: trained_directions={directions!r}"
-        )
+        raise ValueError(f"{expected} Received: trained_directions={directions!r}")
     return tuple(d for d in DIRECTIONS if d in directions)
 
 

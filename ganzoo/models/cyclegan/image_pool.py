@@ -54,17 +54,7 @@ class ImagePool(keras.layers.Layer):
 
     def __init__(self, pool_size, image_shape, seed=None, **kwargs):
         super().__init__(**kwargs)
-        if isinstance(pool_size, bool) or not isinstance(pool_size, int):
-            raise TypeError(
-                "`pool_size` must be a non-negative integer. "
-                f"Received: pool_size={pool_size!r}"
-            )
-        if pool_size < 0:
-            raise ValueError(
-                "`pool_size` must be a non-negative integer (0 disables the "
-                f"pool). Received: pool_size={pool_size!r}"
-            )
-        self.pool_size = pool_size
+        self.pool_size = validation.check_int(pool_size, "pool_size", minimum=0)
         self.image_shape = validation.check_image_shape(image_shape)
         self.seed = seed
         self.seed_generator = ReplicaSeedGenerator(seed, name="seed_generator")

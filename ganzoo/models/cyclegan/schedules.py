@@ -39,25 +39,12 @@ class ConstantThenLinearDecay(keras.optimizers.schedules.LearningRateSchedule):
     """
 
     def __init__(self, initial_learning_rate, constant_steps, decay_steps, name=None):
-        if isinstance(initial_learning_rate, bool) or not isinstance(
-            initial_learning_rate, (int, float)
-        ):
-            raise TypeError(
-                "`initial_learning_rate` must be a number. "
-                f"Received: initial_learning_rate={initial_learning_rate!r}"
-            )
-        if isinstance(constant_steps, bool) or not isinstance(constant_steps, int):
-            raise TypeError(
-                "`constant_steps` must be a non-negative integer. "
-                f"Received: constant_steps={constant_steps!r}"
-            )
-        if constant_steps < 0:
-            raise ValueError(
-                "`constant_steps` must be a non-negative integer. "
-                f"Received: constant_steps={constant_steps!r}"
-            )
-        self.initial_learning_rate = float(initial_learning_rate)
-        self.constant_steps = constant_steps
+        self.initial_learning_rate = validation.check_number(
+            initial_learning_rate, "initial_learning_rate"
+        )
+        self.constant_steps = validation.check_int(
+            constant_steps, "constant_steps", minimum=0
+        )
         self.decay_steps = validation.check_positive_int(decay_steps, "decay_steps")
         self.name = name
 

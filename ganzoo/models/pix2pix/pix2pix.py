@@ -126,12 +126,9 @@ class Pix2Pix(ImageToImageGAN):
             "target_channels",
         )
         self.target_shape = self.image_shape[:2] + (self.target_channels,)
-        if generator not in GENERATORS:
-            raise ValueError(
-                f"`generator` must be one of {list(GENERATORS)}. "
-                f"Received: generator={generator!r}"
-            )
-        self.generator_type = generator
+        self.generator_type = validation.check_one_of(
+            generator, GENERATORS, "generator"
+        )
         if generator == "unet":
             num_downs = _check_num_downs(num_downs, self.image_shape)
         elif num_downs is not None:
@@ -147,15 +144,7 @@ class Pix2Pix(ImageToImageGAN):
         self.discriminator_layers = validation.check_positive_int(
             discriminator_layers, "discriminator_layers"
         )
-        if isinstance(l1_weight, bool) or not isinstance(l1_weight, (int, float)):
-            raise TypeError(
-                f"`l1_weight` must be a number. Received: l1_weight={l1_weight!r}"
-            )
-        if l1_weight < 0:
-            raise ValueError(
-                f"`l1_weight` must be non-negative. Received: l1_weight={l1_weight!r}"
-            )
-        self.l1_weight = float(l1_weight)
+        self.l1_weight = validation.check_non_negative_number(l1_weight, "l1_weight")
         super().__init__(seed=seed, **kwargs)
         self.generator = self.build_generator()
         self.discriminator = ganzoo_layers.build_patchgan_discriminator(

@@ -206,13 +206,15 @@ class StackedGAN(NoiseToImageGAN):
         """
         images, labels = self._check_labelled(images, labels, "images", "labels")
         if validation_data is not None:
-            if (
-                not isinstance(validation_data, (tuple, list))
-                or len(validation_data) != 2
-            ):
+            expected = "`validation_data` must be a tuple (images, labels)."
+            if not isinstance(validation_data, (tuple, list)):
+                raise TypeError(
+                    f"{expected} Received: a {type(validation_data).__name__}"
+                )
+            if len(validation_data) != 2:
                 raise ValueError(
-                    "`validation_data` must be a tuple (images, labels). "
-                    f"Received: {type(validation_data).__name__}"
+                    f"{expected} Received: a {type(validation_data).__name__} "
+                    f"of {len(validation_data)}"
                 )
             validation_data = self._check_labelled(
                 *validation_data, "validation_data[0]", "validation_data[1]"
@@ -520,7 +522,7 @@ def _mse(predictions, targets):
 
 
 def _check_noise(noise, num_images, dim, arg):
-    array = np.asarray(noise, dtype="float32")
+    array = validation.check_numeric_array(noise, arg).astype("float32")
     if array.shape != (num_images, dim):
         raise ValueError(
             f"`{arg}` must have shape (num_images, {arg}_dim) = "
