@@ -1,11 +1,6 @@
 """The two-headed discriminator of ACGAN (Odena et al. 2017)."""
 
-import keras
-from keras import layers
-
-from ganzoo.layers.precision import output_dtype
-from ganzoo.models.cgan.networks import dcgan_features
-from ganzoo.models.dcgan.networks import num_upsamplings
+from ganzoo.models.dcgan.networks import build_dcgan_discriminator
 
 
 def build_auxiliary_classifier_discriminator(
@@ -17,11 +12,10 @@ def build_auxiliary_classifier_discriminator(
     Returns a model mapping images (it does not see the label) to
     `[logit (n, 1), class_logits (n, num_classes)]`.
     """
-    images = keras.Input(image_shape, name="images")
-    stages = num_upsamplings(min(image_shape[:2]))
-    x = dcgan_features(images, filters, kernel_size, dropout, stages)
-    logits = layers.Dense(1, name="logit", dtype=output_dtype())(x)
-    class_logits = layers.Dense(num_classes, name="class_logits", dtype=output_dtype())(
-        x
+    return build_dcgan_discriminator(
+        image_shape,
+        filters,
+        kernel_size,
+        dropout,
+        heads=(("logit", 1), ("class_logits", num_classes)),
     )
-    return keras.Model(images, [logits, class_logits], name="discriminator")

@@ -7,13 +7,14 @@ label embedding.
 """
 
 import math
+import warnings
 
 import keras
 from keras import layers
 
-from ganzoo.layers.dropout import seeded_dropout
 from ganzoo.layers.precision import output_dtype
-from ganzoo.models.dcgan.networks import num_upsamplings
+from ganzoo.models.dcgan import networks as dcgan_networks
+from ganzoo.models.dcgan.networks import build_dcgan_discriminator
 
 
 def build_conditional_mlp_generator(
@@ -58,24 +59,6 @@ def build_conditional_mlp_discriminator(image_shape, num_classes, units=(512, 25
     return keras.Model([images, onehot], logits, name="discriminator")
 
 
-def dcgan_features(x, filters, kernel_size, dropout, stages):
-    """DCGAN's discriminator body: strided Conv2D stages, then Flatten."""
-    for i in range(stages):
-        x = layers.Conv2D(
-            filters * 2**i, kernel_size, strides=2, padding="same", name=f"down_{i}"
-        )(x)
-        x = layers.LeakyReLU(0.2, name=f"down_{i}_relu")(x)
-        if dropout:
-            x = seeded_dropout(dropout, f"down_{i}_dropout")(x)
-    return layers.Flatten(name="flatten")(x)
-
-
-def tiled_label(onehot, height, width, name):
-    """The one-hot label repeated at every position of a `(height, width)` map."""
-    x = layers.Reshape((1, 1, onehot.shape[-1]), name=f"{name}_pixel")(onehot)
-    return layers.UpSampling2D((height, width), name=name)(x)
-
-
 def build_conditional_dcgan_discriminator(
     image_shape, num_classes, filters=64, kernel_size=5, dropout=0.3
 ):
@@ -84,21 +67,34 @@ def build_conditional_dcgan_discriminator(
     Before each strided Conv2D stage (LeakyReLU(0.2), dropout) the one-hot
     label, repeated at every position, is concatenated to the feature map's
     channels (to the image's channels at the input), so every stage can
-    relate the image to its class; one logit ends it.
+    relate the image to its class; one logit ends it. The model takes
+    `[images, one_hot_label]`.
     """
-    height, width, _ = image_shape
-    images = keras.Input(image_shape, name="images")
-    onehot = keras.Input((num_classes,), name="label")
-    x = images
-    for i in range(num_upsamplings(min(height, width))):
-        label = tiled_label(onehot, height >> i, width >> i, f"label_{i}")
-        x = layers.Concatenate(name=f"down_{i}_input")([x, label])
-        x = layers.Conv2D(
-            filters * 2**i, kernel_size, strides=2, padding="same", name=f"down_{i}"
-        )(x)
-        x = layers.LeakyReLU(0.2, name=f"down_{i}_relu")(x)
-        if dropout:
-            x = seeded_dropout(dropout, f"down_{i}_dropout")(x)
-    x = layers.Flatten(name="flatten")(x)
-    logits = layers.Dense(1, name="logit", dtype=output_dtype())(x)
-    return keras.Model([images, onehot], logits, name="discriminator")
+    return build_dcgan_discriminator(
+        image_shape, filters, kernel_size, dropout, label_classes=num_classes
+    )
+
+
+def __getattr__(name):
+    # DCGAN's trunk and the label tiling moved to ganzoo.models.dcgan.networks.
+    moved = {
+        "dcgan_features": _dcgan_features,
+        "tiled_label": dcgan_networks.tiled_label,
+    }
+    if name in moved:
+        warnings.warn(
+            f"`ganzoo.models.cgan.networks.{name}` is deprecated: use "
+            "`ganzoo.models.dcgan.networks.dcgan_trunk` (and its `label` "
+            "argument) or `build_dcgan_discriminator`.",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        return moved[name]
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def _dcgan_features(x, filters, kernel_size, dropout, stages):
+    """The former `dcgan_features`: `dcgan_trunk`, then Flatten."""
+    del stages  # the trunk derives it from the image size, as every caller did
+    x = dcgan_networks.dcgan_trunk(x, filters, kernel_size, dropout)
+    return layers.Flatten(name="flatten")(x)

@@ -3,6 +3,7 @@
 import keras
 from keras import layers
 
+from ganzoo import validation
 from ganzoo.layers import SpectralNorm
 from ganzoo.layers.dropout import seeded_dropout
 from ganzoo.layers.precision import output_dtype
@@ -69,6 +70,66 @@ def build_dcgan_generator(
     return keras.Model(inputs, images, name="generator")
 
 
+def check_dcgan_options(filters, kernel_size, dropout=0.0):
+    """Checks the options of DCGAN's networks, for every family built on them.
+
+    Returns:
+        `(filters, kernel_size, dropout)` as `(int, int, float)`.
+    """
+    return (
+        validation.check_positive_int(filters, "filters"),
+        validation.check_positive_int(kernel_size, "kernel_size"),
+        validation.check_rate(dropout, "dropout"),
+    )
+
+
+def dcgan_trunk(
+    images, filters, kernel_size, dropout=0.0, spectral_norm=False, label=None
+):
+    """DCGAN's discriminator body: strided Conv2D stages on `images`.
+
+    Stage `i` is a stride-2 `Conv2D` of `filters * 2**i` channels named
+    `down_{i}`, LeakyReLU(0.2) and, if `dropout`, a seeded Dropout; there
+    are as many stages as the generator has upsamplings (two at 28 px,
+    three at 32 px).
+
+    Args:
+        images: The image tensor (a `keras.Input`).
+        filters: Channels of the first stage; they double at each stage.
+        kernel_size: Convolution kernel size.
+        dropout: Dropout rate after each stage (0 for none).
+        spectral_norm: Wrap each Conv2D in `ganzoo.layers.SpectralNorm`
+            (named `down_{i}_sn`).
+        label: Optional one-hot label tensor. Repeated at every position,
+            it is concatenated to the channels of each stage's input (the
+            image's included), so every stage can relate the image to its
+            class.
+
+    Returns:
+        The last stage's feature map.
+    """
+    height, width = images.shape[1:3]
+    x = images
+    for i in range(num_upsamplings(min(height, width))):
+        if label is not None:
+            tiled = tiled_label(label, height >> i, width >> i, f"label_{i}")
+            x = layers.Concatenate(name=f"down_{i}_input")([x, tiled])
+        conv = layers.Conv2D(
+            filters * 2**i, kernel_size, strides=2, padding="same", name=f"down_{i}"
+        )
+        x = _spectrally_normalised(conv, spectral_norm)(x)
+        x = layers.LeakyReLU(0.2, name=f"down_{i}_relu")(x)
+        if dropout:
+            x = seeded_dropout(dropout, f"down_{i}_dropout")(x)
+    return x
+
+
+def tiled_label(onehot, height, width, name):
+    """The one-hot label repeated at every position of a `(height, width)` map."""
+    x = layers.Reshape((1, 1, onehot.shape[-1]), name=f"{name}_pixel")(onehot)
+    return layers.UpSampling2D((height, width), name=name)(x)
+
+
 def build_dcgan_discriminator(
     image_shape,
     filters=64,
@@ -76,30 +137,54 @@ def build_dcgan_discriminator(
     dropout=0.3,
     spectral_norm=False,
     logit_bias=True,
+    *,
+    label_classes=None,
+    heads=(("logit", 1),),
+    return_features=False,
 ):
-    """Strided Conv2D stages with LeakyReLU(0.2) and dropout, one logit.
+    """DCGAN's discriminator: `dcgan_trunk`, flattened, then Dense heads.
 
-    With `spectral_norm`, every Conv2D and the final Dense are wrapped in
-    `ganzoo.layers.SpectralNorm`. `logit_bias=False` drops the output's bias,
-    which a Wasserstein critic's loss cannot train (it cancels out).
+    The defaults give DCGAN's: one logit. The options give every family's
+    variant of it.
+
+    Args:
+        image_shape: `(height, width, channels)` of the images.
+        filters, kernel_size, dropout, spectral_norm: See `dcgan_trunk`.
+            With `spectral_norm` each head is wrapped too (`<head>_sn`).
+        logit_bias: Whether the heads have a bias. A Wasserstein critic's
+            loss cancels the bias of its score, so it cannot train one.
+        label_classes: Optional number of classes. The model then takes
+            `[images, one_hot_label]` and tiles the label into every stage
+            (the conditional DCGAN's discriminator).
+        heads: `(name, units)` of each Dense output head, in order (ACGAN:
+            a logit and `num_classes` class logits).
+        return_features: Also output the flattened trunk features (named
+            `features`), after the heads (SGAN's feature matching).
+
+    Returns:
+        A `keras.Model` named `discriminator`; its output is the one head's
+        tensor, or a list when there are several outputs.
     """
-
-    def weight_layer(layer):
-        return SpectralNorm(layer, name=f"{layer.name}_sn") if spectral_norm else layer
-
-    stages = num_upsamplings(min(image_shape[:2]))
     images = keras.Input(image_shape, name="images")
-    x = images
-    for i in range(stages):
-        x = weight_layer(
-            layers.Conv2D(
-                filters * 2**i, kernel_size, strides=2, padding="same", name=f"down_{i}"
-            )
-        )(x)
-        x = layers.LeakyReLU(0.2, name=f"down_{i}_relu")(x)
-        if dropout:
-            x = seeded_dropout(dropout, f"down_{i}_dropout")(x)
-    x = layers.Flatten(name="flatten")(x)
-    logit = layers.Dense(1, use_bias=logit_bias, name="logit", dtype=output_dtype())
-    logits = weight_layer(logit)(x)
-    return keras.Model(images, logits, name="discriminator")
+    inputs, label = images, None
+    if label_classes is not None:
+        label = keras.Input((label_classes,), name="label")
+        inputs = [images, label]
+    x = dcgan_trunk(images, filters, kernel_size, dropout, spectral_norm, label)
+    features = layers.Flatten(name="features" if return_features else "flatten")(x)
+    outputs = [
+        _spectrally_normalised(
+            layers.Dense(units, use_bias=logit_bias, name=name, dtype=output_dtype()),
+            spectral_norm,
+        )(features)
+        for name, units in heads
+    ]
+    if return_features:
+        outputs.append(features)
+    return keras.Model(
+        inputs, outputs[0] if len(outputs) == 1 else outputs, name="discriminator"
+    )
+
+
+def _spectrally_normalised(layer, spectral_norm):
+    return SpectralNorm(layer, name=f"{layer.name}_sn") if spectral_norm else layer

@@ -9,27 +9,22 @@ import keras
 from keras import layers
 
 from ganzoo.layers.precision import output_dtype
-from ganzoo.models.dcgan.networks import num_upsamplings
+from ganzoo.models.dcgan.networks import dcgan_trunk
 
 
 def build_infogan_trunk(image_shape, filters=64, kernel_size=4):
-    """The trunk D and Q share: strided Conv2D stages, then a Dense layer.
+    """The trunk D and Q share: DCGAN's strided Conv2D stages, then a Dense layer.
 
-    Stage `i` has `filters * 2**i` channels, the Dense layer `16 * filters`
+    The stages are `ganzoo.models.dcgan.networks.dcgan_trunk`'s without
+    dropout. Stage `i` has `filters * 2**i` channels, the Dense layer `16 * filters`
     units, all with LeakyReLU(0.2) (with `filters=64`, the paper's MNIST
     network: conv 64, conv 128, FC 1024). The paper's BatchNorm in this
     trunk is left out: D sees real and generated batches separately, and
     with BatchNorm the generator fooled D with high-frequency patterns in
     our runs on 4,000 MNIST digits, while without it digits formed.
     """
-    stages = num_upsamplings(min(image_shape[:2]))
     images = keras.Input(image_shape, name="images")
-    x = images
-    for i in range(stages):
-        x = layers.Conv2D(
-            filters * 2**i, kernel_size, strides=2, padding="same", name=f"down_{i}"
-        )(x)
-        x = layers.LeakyReLU(0.2, name=f"down_{i}_relu")(x)
+    x = dcgan_trunk(images, filters, kernel_size)
     x = layers.Flatten(name="flatten")(x)
     x = layers.Dense(16 * filters, name="dense")(x)
     features = layers.LeakyReLU(0.2, name="dense_relu")(x)

@@ -3,12 +3,7 @@
 The generator is DCGAN's (`ganzoo.models.dcgan.networks`).
 """
 
-import keras
-from keras import layers
-
-from ganzoo.layers.dropout import seeded_dropout
-from ganzoo.layers.precision import output_dtype
-from ganzoo.models.dcgan.networks import num_upsamplings
+from ganzoo.models.dcgan.networks import build_dcgan_discriminator
 
 
 def build_sgan_discriminator(
@@ -24,18 +19,11 @@ def build_sgan_discriminator(
         `(batch, num_classes)` and the flattened trunk features that feature
         matching compares.
     """
-    stages = num_upsamplings(min(image_shape[:2]))
-    images = keras.Input(image_shape, name="images")
-    x = images
-    for i in range(stages):
-        x = layers.Conv2D(
-            filters * 2**i, kernel_size, strides=2, padding="same", name=f"down_{i}"
-        )(x)
-        x = layers.LeakyReLU(0.2, name=f"down_{i}_relu")(x)
-        if dropout:
-            x = seeded_dropout(dropout, f"down_{i}_dropout")(x)
-    features = layers.Flatten(name="features")(x)
-    logits = layers.Dense(num_classes, name="class_logits", dtype=output_dtype())(
-        features
+    return build_dcgan_discriminator(
+        image_shape,
+        filters,
+        kernel_size,
+        dropout,
+        heads=(("class_logits", num_classes),),
+        return_features=True,
     )
-    return keras.Model(images, [logits, features], name="discriminator")
