@@ -56,7 +56,7 @@ def constructor_arguments(cls):
     """Names of the keyword arguments a ganzoo model class takes.
 
     Collected along the class's ancestry, as subclasses pass `**kwargs` on
-    (`ACGAN` takes `ConditionalDCGAN`'s, every family `BaseGAN`'s).
+    (every family takes `BaseGAN`'s).
     """
     import keras
 

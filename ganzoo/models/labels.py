@@ -6,18 +6,18 @@ from keras import ops
 
 from ganzoo import validation
 
+#: The label that marks an image as unlabelled (semi-supervised training).
+UNLABELLED = -1
+
 
 def check_num_classes(num_classes):
     """Validates a model's `num_classes` (at least 2)."""
-    num_classes = validation.check_positive_int(num_classes, "num_classes")
-    if num_classes < 2:
-        raise ValueError(
-            f"`num_classes` must be at least 2. Received: num_classes={num_classes}"
-        )
-    return num_classes
+    return validation.check_int(num_classes, "num_classes", minimum=2)
 
 
-def check_labels(labels, num_classes, num_images=None, arg="labels"):
+def check_labels(
+    labels, num_classes, num_images=None, arg="labels", allow_unlabelled=False
+):
     """Returns `labels` as an int32 array `(n,)` of class ids, or raises.
 
     Args:
@@ -26,14 +26,23 @@ def check_labels(labels, num_classes, num_images=None, arg="labels"):
         num_classes: Ids must lie in `[0, num_classes)`.
         num_images: Optional number of labels expected.
         arg: The argument's name, for error messages.
+        allow_unlabelled: Also accept `UNLABELLED` (-1) for an image
+            without a label; at least one image must be labelled.
+
+    Raises:
+        TypeError: The labels are not numbers (strings, say).
+        ValueError: Their shape, count or values are wrong.
     """
+    ids = f"[0, {num_classes})" + (
+        " or -1 for unlabelled images" if allow_unlabelled else ""
+    )
     if num_images is not None and isinstance(labels, (int, np.integer)):
         labels = np.full((num_images,), labels)
     array = np.asarray(labels)
     if array.dtype.kind not in "biuf":
         shown = repr(labels) if array.ndim == 0 else f"an array of dtype {array.dtype}"
         raise TypeError(
-            f"`{arg}` must be integer class ids in [0, {num_classes}), e.g. "
+            f"`{arg}` must be integer class ids in {ids}, e.g. "
             f"{arg}=7 or an int array of shape (num_images,). Received: {shown}"
         )
     if array.ndim == 0 and num_images is not None:
@@ -62,12 +71,32 @@ def check_labels(labels, num_classes, num_images=None, arg="labels"):
             f"`{arg}` must hold one label per image: expected {num_images}, "
             f"received {array.shape[0]}"
         )
-    if array.size and (array.min() < 0 or array.max() >= num_classes):
+    low = UNLABELLED if allow_unlabelled else 0
+    if array.size and (array.min() < low or array.max() >= num_classes):
         raise ValueError(
-            f"`{arg}` must be class ids in [0, {num_classes}). Received values "
+            f"`{arg}` must be class ids in {ids}. Received values "
             f"from {array.min()} to {array.max()}"
         )
+    if allow_unlabelled and not np.any(array >= 0):
+        raise ValueError(
+            f"`{arg}` has no labelled image: every label is -1. A "
+            "semi-supervised GAN needs at least one labelled image."
+        )
     return array.astype("int32")
+
+
+def check_fit_labels(x, y, num_classes, allow_unlabelled=False):
+    """Checks the labels `y` that `fit` got with the images `x`, on the host.
+
+    Every label is checked (`check_labels`), and that there is one per image.
+    """
+    host = ops.convert_to_numpy(y) if ops.is_tensor(y) else np.asarray(y)
+    check_labels(host, num_classes, arg="y", allow_unlabelled=allow_unlabelled)
+    if host.shape[0] != x.shape[0]:
+        raise ValueError(
+            "`y` must hold one label per image in `x`. Received "
+            f"{x.shape[0]} images and {host.shape[0]} labels"
+        )
 
 
 def balanced_labels(num_images, num_classes):

@@ -67,7 +67,7 @@ def test_folder_round_trip_and_card(tiny_preset):
     assert "DCGAN.from_preset" in open(os.path.join(folder, "README.md")).read()
     # ganzoo.from_preset finds the class by itself; a base class accepts it.
     assert type(ganzoo.from_preset(folder)) is ganzoo.DCGAN
-    assert type(ganzoo.GAN.from_preset(folder)) is ganzoo.DCGAN
+    assert type(ganzoo.NoiseToImageGAN.from_preset(folder)) is ganzoo.DCGAN
 
 
 def test_overrides(tiny_preset):
@@ -83,7 +83,8 @@ def test_unknown_name_and_wrong_class():
     with pytest.raises(ValueError, match=r"ganzoo\.GAN\.from_preset\('gan_mnist'\)"):
         ganzoo.DCGAN.from_preset("gan_mnist")
     assert "dcgan_mnist" in ganzoo.DCGAN.presets
-    assert "dcgan_mnist" in ganzoo.GAN.presets  # DCGAN is a GAN
+    assert "dcgan_mnist" in ganzoo.NoiseToImageGAN.presets  # DCGAN is one
+    assert "dcgan_mnist" not in ganzoo.GAN.presets  # families are siblings
     assert "gan_mnist" not in ganzoo.DCGAN.presets
 
 

@@ -4,10 +4,14 @@ import keras
 import numpy as np
 from keras import ops
 
+from ganzoo import losses
 from ganzoo import validation
 from ganzoo.models.acgan.networks import build_auxiliary_classifier_discriminator
-from ganzoo.models.cgan.conditional_dcgan import ConditionalDCGAN
-from ganzoo.models.phase import Phase
+from ganzoo.models.conditioning import ClassConditional
+from ganzoo.models.dcgan.networks import build_dcgan_generator
+from ganzoo.models.dcgan.networks import check_dcgan_options
+from ganzoo.models.labels import check_num_classes
+from ganzoo.models.noise_to_image import NoiseToImageGAN
 
 
 def class_loss(labels, class_logits):
@@ -18,7 +22,7 @@ def class_loss(labels, class_logits):
 
 
 @keras.saving.register_keras_serializable(package="ganzoo")
-class ACGAN(ConditionalDCGAN):
+class ACGAN(ClassConditional, NoiseToImageGAN):
     """Auxiliary classifier GAN: the discriminator also classifies.
 
     The generator is the conditional DCGAN's (noise and one-hot label
@@ -86,14 +90,44 @@ class ACGAN(ConditionalDCGAN):
         Classifier GANs", ICML 2017.
     """
 
-    def __init__(self, *args, classify_fakes=True, **kwargs):
-        self.classify_fakes = validation.check_bool(classify_fakes, "classify_fakes")
-        super().__init__(*args, **kwargs)
+    discriminator_log_names = ("d_loss", "d_class_loss")
+    generator_log_names = ("g_loss", "g_class_loss")
 
-    def get_config(self):
-        config = super().get_config()
-        config.update(classify_fakes=self.classify_fakes)
-        return config
+    def __init__(
+        self,
+        image_shape=(28, 28, 1),
+        num_classes=10,
+        latent_dim=100,
+        filters=64,
+        kernel_size=5,
+        dropout=0.3,
+        loss="non_saturating",
+        seed=None,
+        *,
+        classify_fakes=True,
+        **kwargs,
+    ):
+        self.image_shape = validation.check_image_shape(image_shape, multiple_of=4)
+        self.num_classes = check_num_classes(num_classes)
+        self.latent_dim = validation.check_positive_int(latent_dim, "latent_dim")
+        self.filters, self.kernel_size, self.dropout = check_dcgan_options(
+            filters, kernel_size, dropout
+        )
+        self.adversarial_loss = losses.get(loss)
+        self.classify_fakes = validation.check_bool(classify_fakes, "classify_fakes")
+        super().__init__(seed=seed, **kwargs)
+        self.generator = self.build_generator()
+        self.discriminator = self.build_discriminator()
+        self.finish_build()
+
+    def build_generator(self):
+        return build_dcgan_generator(
+            self.image_shape,
+            self.latent_dim,
+            self.filters,
+            self.kernel_size,
+            num_classes=self.num_classes,
+        )
 
     def build_discriminator(self):
         return build_auxiliary_classifier_discriminator(
@@ -104,31 +138,23 @@ class ACGAN(ConditionalDCGAN):
             self.dropout,
         )
 
-    def phases(self):
-        return [
-            Phase(
-                "discriminator",
-                self.discriminator_loss,
-                self.discriminator.trainable_variables,
-                self.d_optimizer,
-                log_names=("d_loss", "d_class_loss"),
-            ),
-            Phase(
-                "generator",
-                self.generator_loss,
-                self.generator.trainable_variables,
-                self.g_optimizer,
-                log_names=("g_loss", "g_class_loss"),
-            ),
-        ]
+    def get_config(self):
+        config = super().get_config()
+        config.update(
+            image_shape=list(self.image_shape),
+            num_classes=self.num_classes,
+            latent_dim=self.latent_dim,
+            filters=self.filters,
+            kernel_size=self.kernel_size,
+            dropout=self.dropout,
+            loss=self.adversarial_loss.name,
+            classify_fakes=self.classify_fakes,
+        )
+        return config
 
     def discriminator_loss(self, batch):
         real, labels = batch
-        batch_size = ops.shape(real)[0]
-        fake_labels = self.draw_labels(batch_size)
-        fake = self.generator(
-            [self.draw_latent(batch_size), self.one_hot(fake_labels)], training=True
-        )
+        fake, fake_labels = self.generate_for_training(ops.shape(real)[0])
         real_logits, real_classes = self.discriminator(
             self.augment(real), training=True
         )
@@ -143,11 +169,7 @@ class ACGAN(ConditionalDCGAN):
 
     def generator_loss(self, batch):
         real, _ = batch
-        batch_size = ops.shape(real)[0]
-        fake_labels = self.draw_labels(batch_size)
-        fake = self.generator(
-            [self.draw_latent(batch_size), self.one_hot(fake_labels)], training=True
-        )
+        fake, fake_labels = self.generate_for_training(ops.shape(real)[0])
         fake_logits, fake_classes = self.discriminator(
             self.augment(fake), training=True
         )

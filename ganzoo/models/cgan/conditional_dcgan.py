@@ -2,15 +2,19 @@
 
 import keras
 
+from ganzoo import losses
 from ganzoo import validation
-from ganzoo.models.cgan.cgan import CGAN
 from ganzoo.models.cgan.networks import build_conditional_dcgan_discriminator
+from ganzoo.models.conditioning import ClassConditional
 from ganzoo.models.dcgan.networks import build_dcgan_generator
+from ganzoo.models.dcgan.networks import check_dcgan_options
+from ganzoo.models.labels import check_num_classes
+from ganzoo.models.noise_to_image import NoiseToImageGAN
 
 
 @keras.saving.register_keras_serializable(package="ganzoo")
-class ConditionalDCGAN(CGAN):
-    """Conditional DCGAN: CGAN's conditioning on DCGAN's networks.
+class ConditionalDCGAN(ClassConditional, NoiseToImageGAN):
+    """Conditional DCGAN: the conditional GAN's game on DCGAN's networks.
 
     The generator projects the one-hot label to a map the size of its seed
     map (7x7 for 28 px, 4x4 for 32 and 64 px) and concatenates it, as one
@@ -63,8 +67,6 @@ class ConditionalDCGAN(CGAN):
         Convolutional Generative Adversarial Networks", ICLR 2016.
     """
 
-    image_side_multiple = 4
-
     def __init__(
         self,
         image_shape=(28, 28, 1),
@@ -77,21 +79,17 @@ class ConditionalDCGAN(CGAN):
         seed=None,
         **kwargs,
     ):
-        self.filters = validation.check_positive_int(filters, "filters")
-        self.kernel_size = validation.check_positive_int(kernel_size, "kernel_size")
-        if not 0 <= dropout < 1:
-            raise ValueError(
-                f"`dropout` must be in [0, 1). Received: dropout={dropout!r}"
-            )
-        self.dropout = dropout
-        super().__init__(
-            image_shape=image_shape,
-            num_classes=num_classes,
-            latent_dim=latent_dim,
-            loss=loss,
-            seed=seed,
-            **kwargs,
+        self.image_shape = validation.check_image_shape(image_shape, multiple_of=4)
+        self.num_classes = check_num_classes(num_classes)
+        self.latent_dim = validation.check_positive_int(latent_dim, "latent_dim")
+        self.filters, self.kernel_size, self.dropout = check_dcgan_options(
+            filters, kernel_size, dropout
         )
+        self.adversarial_loss = losses.get(loss)
+        super().__init__(seed=seed, **kwargs)
+        self.generator = self.build_generator()
+        self.discriminator = self.build_discriminator()
+        self.finish_build()
 
     def build_generator(self):
         return build_dcgan_generator(
@@ -114,8 +112,12 @@ class ConditionalDCGAN(CGAN):
     def get_config(self):
         config = super().get_config()
         config.update(
+            image_shape=list(self.image_shape),
+            num_classes=self.num_classes,
+            latent_dim=self.latent_dim,
             filters=self.filters,
             kernel_size=self.kernel_size,
             dropout=self.dropout,
+            loss=self.adversarial_loss.name,
         )
         return config

@@ -2,22 +2,24 @@
 
 import keras
 
+from ganzoo import losses
 from ganzoo import validation
 from ganzoo.models.dcgan.networks import build_dcgan_discriminator
 from ganzoo.models.dcgan.networks import build_dcgan_generator
-from ganzoo.models.gan.gan import GAN
+from ganzoo.models.dcgan.networks import check_dcgan_options
+from ganzoo.models.noise_to_image import NoiseToImageGAN
 
 
 @keras.saving.register_keras_serializable(package="ganzoo")
-class DCGAN(GAN):
+class DCGAN(NoiseToImageGAN):
     """Deep convolutional GAN.
 
     The generator projects the noise to a small feature map (7x7 for 28 px,
     4x4 for 32 and 64 px) and upsamples it with stride-2
     `Conv2DTranspose` stages (BatchNorm, LeakyReLU 0.2) to a `tanh` image.
     The discriminator mirrors it with stride-2 `Conv2D` stages (LeakyReLU
-    0.2, dropout) and one logit. Training is the GAN's: discriminator, then
-    generator, non-saturating loss, Adam(2e-4, beta_1=0.5).
+    0.2, dropout) and one logit. Training is `NoiseToImageGAN`'s: discriminator,
+    then generator, non-saturating loss, Adam(2e-4, beta_1=0.5).
 
     Args:
         image_shape: `(height, width, channels)`; height and width multiples
@@ -51,8 +53,6 @@ class DCGAN(GAN):
         Convolutional Generative Adversarial Networks", ICLR 2016.
     """
 
-    image_side_multiple = 4
-
     def __init__(
         self,
         image_shape=(28, 28, 1),
@@ -64,20 +64,16 @@ class DCGAN(GAN):
         seed=None,
         **kwargs,
     ):
-        self.filters = validation.check_positive_int(filters, "filters")
-        self.kernel_size = validation.check_positive_int(kernel_size, "kernel_size")
-        if not 0 <= dropout < 1:
-            raise ValueError(
-                f"`dropout` must be in [0, 1). Received: dropout={dropout!r}"
-            )
-        self.dropout = dropout
-        super().__init__(
-            image_shape=image_shape,
-            latent_dim=latent_dim,
-            loss=loss,
-            seed=seed,
-            **kwargs,
+        self.image_shape = validation.check_image_shape(image_shape, multiple_of=4)
+        self.latent_dim = validation.check_positive_int(latent_dim, "latent_dim")
+        self.filters, self.kernel_size, self.dropout = check_dcgan_options(
+            filters, kernel_size, dropout
         )
+        self.adversarial_loss = losses.get(loss)
+        super().__init__(seed=seed, **kwargs)
+        self.generator = self.build_generator()
+        self.discriminator = self.build_discriminator()
+        self.finish_build()
 
     def build_generator(self):
         return build_dcgan_generator(
@@ -92,8 +88,11 @@ class DCGAN(GAN):
     def get_config(self):
         config = super().get_config()
         config.update(
+            image_shape=list(self.image_shape),
+            latent_dim=self.latent_dim,
             filters=self.filters,
             kernel_size=self.kernel_size,
             dropout=self.dropout,
+            loss=self.adversarial_loss.name,
         )
         return config

@@ -7,6 +7,7 @@ from keras import ops
 from ganzoo import losses
 from ganzoo import validation
 from ganzoo.models.dcgan.networks import build_dcgan_generator
+from ganzoo.models.dcgan.networks import check_dcgan_options
 from ganzoo.models.infogan.networks import build_infogan_d_head
 from ganzoo.models.infogan.networks import build_infogan_q_head
 from ganzoo.models.infogan.networks import build_infogan_trunk
@@ -104,23 +105,19 @@ class InfoGAN(NoiseToImageGAN):
     ):
         self.image_shape = validation.check_image_shape(image_shape, multiple_of=4)
         self.latent_dim = validation.check_positive_int(latent_dim, "latent_dim")
-        self.num_categories = validation.check_positive_int(
-            num_categories, "num_categories"
+        self.num_categories = validation.check_int(
+            num_categories, "num_categories", minimum=2
         )
-        if self.num_categories < 2:
-            raise ValueError(
-                "`num_categories` must be at least 2. "
-                f"Received: num_categories={num_categories}"
-            )
         self.num_continuous = validation.check_positive_int(
             num_continuous, "num_continuous"
         )
-        self.filters = validation.check_positive_int(filters, "filters")
-        self.kernel_size = validation.check_positive_int(kernel_size, "kernel_size")
-        self.categorical_weight = _check_weight(
+        self.filters, self.kernel_size, _ = check_dcgan_options(filters, kernel_size)
+        self.categorical_weight = validation.check_non_negative_number(
             categorical_weight, "categorical_weight"
         )
-        self.continuous_weight = _check_weight(continuous_weight, "continuous_weight")
+        self.continuous_weight = validation.check_non_negative_number(
+            continuous_weight, "continuous_weight"
+        )
         super().__init__(seed=seed, **kwargs)
         self.generator = build_dcgan_generator(
             self.image_shape, self.input_dim, self.filters, self.kernel_size
@@ -327,15 +324,19 @@ class InfoGAN(NoiseToImageGAN):
     def _check_values(self, values, width, num_images, arg):
         """Broadcasts a float, a `(width,)` vector or a `(num_images, width)` array."""
         expected = (num_images, width)
+        array = validation.check_numeric_array(values, arg)
         try:
-            array = np.broadcast_to(np.asarray(values, dtype="float64"), expected)
-        except (TypeError, ValueError) as error:
+            array = np.broadcast_to(array, expected)
+        except ValueError as error:
             raise ValueError(
                 f"`{arg}` must be a float, a vector of {width} values, or an "
-                f"array of shape {expected}. Received: {np.shape(values)}"
+                f"array of shape {expected}. Received: {arg}.shape={np.shape(values)}"
             ) from error
         if not np.all(np.isfinite(array)):
-            raise ValueError(f"`{arg}` must hold finite numbers.")
+            raise ValueError(
+                f"`{arg}` must hold finite numbers. Received: "
+                f"{int(np.sum(~np.isfinite(array)))} NaN or infinite value(s)"
+            )
         return array
 
     def get_config(self):
@@ -351,11 +352,3 @@ class InfoGAN(NoiseToImageGAN):
             continuous_weight=self.continuous_weight,
         )
         return config
-
-
-def _check_weight(value, arg):
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
-        raise ValueError(
-            f"`{arg}` must be a non-negative number. Received: {arg}={value!r}"
-        )
-    return float(value)

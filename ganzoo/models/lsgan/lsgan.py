@@ -5,11 +5,15 @@ import functools
 import keras
 
 from ganzoo import losses
-from ganzoo.models.dcgan.dcgan import DCGAN
+from ganzoo import validation
+from ganzoo.models.dcgan.networks import build_dcgan_discriminator
+from ganzoo.models.dcgan.networks import build_dcgan_generator
+from ganzoo.models.dcgan.networks import check_dcgan_options
+from ganzoo.models.noise_to_image import NoiseToImageGAN
 
 
 @keras.saving.register_keras_serializable(package="ganzoo")
-class LSGAN(DCGAN):
+class LSGAN(NoiseToImageGAN):
     """Least-squares GAN.
 
     DCGAN's networks with a linear discriminator output and the paper's
@@ -51,37 +55,63 @@ class LSGAN(DCGAN):
         seed=None,
         **kwargs,
     ):
-        try:
-            a, b, c = (float(t) for t in targets)
-        except (TypeError, ValueError):
-            raise ValueError(
-                "`targets` must be three numbers (a, b, c), e.g. (0, 1, 1). "
-                f"Received: targets={targets!r}"
-            ) from None
-        if a == b:
-            raise ValueError(
-                "`targets` must give real and generated images different "
-                f"discriminator targets (b != a). Received: targets={targets!r}"
-            )
-        self.targets = (a, b, c)
-        super().__init__(
-            image_shape=image_shape,
-            latent_dim=latent_dim,
-            filters=filters,
-            kernel_size=kernel_size,
-            dropout=dropout,
-            loss="least_squares",
-            seed=seed,
-            **kwargs,
+        self.image_shape = validation.check_image_shape(image_shape, multiple_of=4)
+        self.latent_dim = validation.check_positive_int(latent_dim, "latent_dim")
+        self.filters, self.kernel_size, self.dropout = check_dcgan_options(
+            filters, kernel_size, dropout
         )
+        self.targets = _check_targets(targets)
+        a, b, c = self.targets
         self.adversarial_loss = losses.AdversarialLoss(
             "least_squares",
             functools.partial(losses.least_squares_discriminator_loss, a=a, b=b),
             functools.partial(losses.least_squares_generator_loss, c=c),
         )
+        super().__init__(seed=seed, **kwargs)
+        self.generator = self.build_generator()
+        self.discriminator = self.build_discriminator()
+        self.finish_build()
+
+    def build_generator(self):
+        return build_dcgan_generator(
+            self.image_shape, self.latent_dim, self.filters, self.kernel_size
+        )
+
+    def build_discriminator(self):
+        return build_dcgan_discriminator(
+            self.image_shape, self.filters, self.kernel_size, self.dropout
+        )
 
     def get_config(self):
         config = super().get_config()
-        del config["loss"]
-        config["targets"] = list(self.targets)
+        config.update(
+            image_shape=list(self.image_shape),
+            latent_dim=self.latent_dim,
+            filters=self.filters,
+            kernel_size=self.kernel_size,
+            dropout=self.dropout,
+            targets=list(self.targets),
+        )
         return config
+
+
+def _check_targets(targets):
+    """`(a, b, c)` as three floats, with `a != b`."""
+    expected = "three numbers (a, b, c), e.g. (0, 1, 1)"
+    try:
+        values = tuple(targets)
+    except TypeError:
+        raise TypeError(
+            f"`targets` must be {expected}. Received: targets={targets!r}"
+        ) from None
+    if len(values) != 3:
+        raise ValueError(f"`targets` must be {expected}. Received: targets={targets!r}")
+    a, b, c = (
+        validation.check_number(t, f"targets[{i}]") for i, t in enumerate(values)
+    )
+    if a == b:
+        raise ValueError(
+            "`targets` must give real and generated images different "
+            f"discriminator targets (b != a). Received: targets={targets!r}"
+        )
+    return a, b, c

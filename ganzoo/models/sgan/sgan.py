@@ -7,16 +7,16 @@ from keras import ops
 from ganzoo import losses
 from ganzoo import validation
 from ganzoo.models.dcgan.networks import build_dcgan_generator
+from ganzoo.models.dcgan.networks import check_dcgan_options
+from ganzoo.models.labels import UNLABELLED
+from ganzoo.models.labels import check_fit_labels
+from ganzoo.models.labels import check_labels
 from ganzoo.models.labels import check_num_classes
 from ganzoo.models.labels import invalid_labels_message
 from ganzoo.models.labels import keep_valid
 from ganzoo.models.labels import label_checks
 from ganzoo.models.noise_to_image import NoiseToImageGAN
-from ganzoo.models.phase import Phase
 from ganzoo.models.sgan.networks import build_sgan_discriminator
-
-#: The label that marks an image as unlabelled.
-UNLABELLED = -1
 
 GENERATOR_LOSSES = ("feature_matching", "non_saturating")
 
@@ -90,6 +90,8 @@ class SGAN(NoiseToImageGAN):
         Techniques for Training GANs", NeurIPS 2016.
     """
 
+    discriminator_log_names = ("d_loss", "supervised_loss", "unsupervised_loss")
+
     def __init__(
         self,
         image_shape=(28, 28, 1),
@@ -105,52 +107,30 @@ class SGAN(NoiseToImageGAN):
         self.image_shape = validation.check_image_shape(image_shape, multiple_of=4)
         self.num_classes = check_num_classes(num_classes)
         self.latent_dim = validation.check_positive_int(latent_dim, "latent_dim")
-        self.filters = validation.check_positive_int(filters, "filters")
-        self.kernel_size = validation.check_positive_int(kernel_size, "kernel_size")
-        if not 0 <= dropout < 1:
-            raise ValueError(
-                f"`dropout` must be in [0, 1). Received: dropout={dropout!r}"
-            )
-        self.dropout = dropout
-        if generator_loss not in GENERATOR_LOSSES:
-            raise ValueError(
-                f"`generator_loss` must be one of {list(GENERATOR_LOSSES)}. "
-                f"Received: generator_loss={generator_loss!r}"
-            )
-        self.generator_loss_name = generator_loss
+        self.filters, self.kernel_size, self.dropout = check_dcgan_options(
+            filters, kernel_size, dropout
+        )
+        self.generator_loss_name = validation.check_one_of(
+            generator_loss, GENERATOR_LOSSES, "generator_loss"
+        )
         super().__init__(seed=seed, **kwargs)
-        self.generator = build_dcgan_generator(
+        self.generator = self.build_generator()
+        self.discriminator = self.build_discriminator()
+        self.finish_build()
+
+    def build_generator(self):
+        return build_dcgan_generator(
             self.image_shape, self.latent_dim, self.filters, self.kernel_size
         )
-        self.discriminator = build_sgan_discriminator(
+
+    def build_discriminator(self):
+        return build_sgan_discriminator(
             self.image_shape,
             self.num_classes,
             self.filters,
             self.kernel_size,
             self.dropout,
         )
-        self.finish_build()
-
-    def default_optimizer(self, name):
-        return keras.optimizers.Adam(2e-4, beta_1=0.5, name=name)
-
-    def phases(self):
-        return [
-            Phase(
-                "discriminator",
-                self.discriminator_loss,
-                self.discriminator.trainable_variables,
-                self.d_optimizer,
-                log_names=("d_loss", "supervised_loss", "unsupervised_loss"),
-            ),
-            Phase(
-                "generator",
-                self.generator_loss,
-                self.generator.trainable_variables,
-                self.g_optimizer,
-                log_names=("g_loss",),
-            ),
-        ]
 
     # Data ----------------------------------------------------------------
 
@@ -184,16 +164,10 @@ class SGAN(NoiseToImageGAN):
 
     def check_arrays(self, x, y=None):
         if y is not None:
-            check_partial_labels(y, self.num_classes, num_images=x.shape[0], arg="y")
+            check_fit_labels(x, y, self.num_classes, allow_unlabelled=True)
         self.unpack_batch(x[:1] if y is None else (x[:1], y[:1]))
 
     # Losses --------------------------------------------------------------
-
-    def draw_latent(self, batch_size):
-        """Training noise from the model's seed generator."""
-        return keras.random.normal(
-            (batch_size, self.latent_dim), seed=self.seed_generator
-        )
 
     def supervised_loss(self, logits, labels):
         """Cross-entropy over the labelled images only (0 if there are none)."""
@@ -283,46 +257,10 @@ class SGAN(NoiseToImageGAN):
 def check_partial_labels(labels, num_classes, num_images=None, arg="labels"):
     """Returns labels with `-1` for unlabelled images as int32 `(n,)`, or raises.
 
-    Args:
-        labels: Array-like of shape `(n,)` or `(n, 1)`: class ids in
-            `[0, num_classes)`, or -1 for an unlabelled image. At least one
-            image must be labelled.
-        num_classes: Number of classes.
-        num_images: Optional number of labels expected.
-        arg: The argument's name, for error messages.
+    `ganzoo.models.labels.check_labels` with `allow_unlabelled=True`: class
+    ids in `[0, num_classes)` or -1, at least one image labelled.
     """
-    array = np.asarray(labels)
-    if array.ndim == 2 and array.shape[1] == 1:
-        array = array[:, 0]
-    if array.ndim != 1:
-        raise ValueError(
-            f"`{arg}` must be class ids of shape (num_images,), -1 for "
-            f"unlabelled images. Received: {arg}.shape={array.shape}"
-        )
-    if not np.issubdtype(array.dtype, np.number) or (
-        not np.issubdtype(array.dtype, np.integer) and np.any(np.mod(array, 1) != 0)
-    ):
-        raise ValueError(
-            f"`{arg}` must be integer class ids (-1 for unlabelled). "
-            f"Received dtype {array.dtype} with non-integer values"
-        )
-    if num_images is not None and array.shape[0] != num_images:
-        raise ValueError(
-            f"`{arg}` must hold one label per image: expected {num_images}, "
-            f"received {array.shape[0]}"
-        )
-    if array.size and (array.min() < UNLABELLED or array.max() >= num_classes):
-        raise ValueError(
-            f"`{arg}` must be class ids in [0, {num_classes}) or -1 for "
-            f"unlabelled images. Received values from {array.min()} to "
-            f"{array.max()}"
-        )
-    if not np.any(array >= 0):
-        raise ValueError(
-            f"`{arg}` has no labelled image: every label is -1. A "
-            "semi-supervised GAN needs at least one labelled image."
-        )
-    return array.astype("int32")
+    return check_labels(labels, num_classes, num_images, arg, allow_unlabelled=True)
 
 
 def semi_supervised_dataset(

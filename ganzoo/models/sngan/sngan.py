@@ -2,18 +2,26 @@
 
 import keras
 
+from ganzoo import losses
 from ganzoo import validation
-from ganzoo.models.dcgan.dcgan import DCGAN
 from ganzoo.models.dcgan.networks import build_dcgan_discriminator
+from ganzoo.models.dcgan.networks import build_dcgan_generator
+from ganzoo.models.dcgan.networks import check_dcgan_options
+from ganzoo.models.noise_to_image import NoiseToImageGAN
+
+#: Dropout after each discriminator stage: DCGAN's default, which SNGAN's
+#: discriminator has always had (not an argument, so not in its config).
+SNGAN_DROPOUT = 0.3
 
 
 @keras.saving.register_keras_serializable(package="ganzoo")
-class SNGAN(DCGAN):
+class SNGAN(NoiseToImageGAN):
     """GAN whose discriminator has spectrally normalised weights.
 
-    DCGAN's generator; DCGAN's discriminator without dropout, each Conv2D
-    and the final Dense wrapped in `ganzoo.layers.SpectralNorm` (one
-    power-iteration step per training call). Hinge loss: the discriminator
+    DCGAN's generator; DCGAN's discriminator with each Conv2D and the final
+    Dense wrapped in `ganzoo.layers.SpectralNorm` (one power-iteration step
+    per training call). The discriminator keeps DCGAN's dropout of 0.3 after
+    each stage, with which `sngan_mnist` was trained. Hinge loss: the discriminator
     minimises `E[relu(1 - D(x))] + E[relu(1 + D(G(z)))]`, the generator
     `-E[D(G(z))]`. Optimizers default to Adam(2e-4, beta_1=0.5,
     beta_2=0.999) with one discriminator update per generator update, the
@@ -47,21 +55,32 @@ class SNGAN(DCGAN):
         seed=None,
         **kwargs,
     ):
+        self.image_shape = validation.check_image_shape(image_shape, multiple_of=4)
+        self.latent_dim = validation.check_positive_int(latent_dim, "latent_dim")
+        self.filters, self.kernel_size, _ = check_dcgan_options(filters, kernel_size)
         self.discriminator_steps = validation.check_positive_int(n_critic, "n_critic")
-        super().__init__(
-            image_shape=image_shape,
-            latent_dim=latent_dim,
-            filters=filters,
-            kernel_size=kernel_size,
-            dropout=0.0,
-            loss=loss,
-            seed=seed,
-            **kwargs,
+        self.adversarial_loss = losses.get(loss)
+        super().__init__(seed=seed, **kwargs)
+        self.generator = self.build_generator()
+        self.discriminator = self.build_discriminator()
+        self.finish_build()
+
+    @property
+    def n_critic(self):
+        return self.discriminator_steps
+
+    def build_generator(self):
+        return build_dcgan_generator(
+            self.image_shape, self.latent_dim, self.filters, self.kernel_size
         )
 
     def build_discriminator(self):
         return build_dcgan_discriminator(
-            self.image_shape, self.filters, self.kernel_size, spectral_norm=True
+            self.image_shape,
+            self.filters,
+            self.kernel_size,
+            dropout=SNGAN_DROPOUT,
+            spectral_norm=True,
         )
 
     def default_optimizer(self, name):
@@ -69,6 +88,12 @@ class SNGAN(DCGAN):
 
     def get_config(self):
         config = super().get_config()
-        del config["dropout"]
-        config["n_critic"] = self.discriminator_steps
+        config.update(
+            image_shape=list(self.image_shape),
+            latent_dim=self.latent_dim,
+            filters=self.filters,
+            kernel_size=self.kernel_size,
+            n_critic=self.n_critic,
+            loss=self.adversarial_loss.name,
+        )
         return config

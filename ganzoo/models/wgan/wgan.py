@@ -3,13 +3,16 @@
 import keras
 from keras import ops
 
+from ganzoo import losses
 from ganzoo import validation
-from ganzoo.models.dcgan.dcgan import DCGAN
-from ganzoo.models.dcgan.networks import build_dcgan_discriminator
+from ganzoo.models.dcgan.networks import build_dcgan_generator
+from ganzoo.models.dcgan.networks import check_dcgan_options
+from ganzoo.models.noise_to_image import NoiseToImageGAN
+from ganzoo.models.wgan.networks import build_critic
 
 
 @keras.saving.register_keras_serializable(package="ganzoo")
-class WGAN(DCGAN):
+class WGAN(NoiseToImageGAN):
     """Wasserstein GAN with weight clipping.
 
     DCGAN's networks, with a critic (the discriminator without dropout; its
@@ -31,7 +34,8 @@ class WGAN(DCGAN):
             first.
         kernel_size: Convolution kernel size.
         n_critic: Critic updates per generator update.
-        clip_value: Critic weights are clipped to `[-clip_value, clip_value]`.
+        clip_value: Critic weights are clipped to `[-clip_value, clip_value]`
+            after every critic update; `None` leaves them unclipped.
         seed: Optional int seeding the noise drawn during training.
         **kwargs: `ema_decay` and `diffaugment` (see `ganzoo.BaseGAN`), and
             what `keras.Model` takes.
@@ -60,28 +64,28 @@ class WGAN(DCGAN):
         seed=None,
         **kwargs,
     ):
+        self.image_shape = validation.check_image_shape(image_shape, multiple_of=4)
+        self.latent_dim = validation.check_positive_int(latent_dim, "latent_dim")
+        self.filters, self.kernel_size, _ = check_dcgan_options(filters, kernel_size)
         self.discriminator_steps = validation.check_positive_int(n_critic, "n_critic")
         self.clip_value = _check_clip_value(clip_value)
-        super().__init__(
-            image_shape=image_shape,
-            latent_dim=latent_dim,
-            filters=filters,
-            kernel_size=kernel_size,
-            dropout=0.0,
-            loss="wasserstein",
-            seed=seed,
-            **kwargs,
-        )
+        self.adversarial_loss = losses.get("wasserstein")
+        super().__init__(seed=seed, **kwargs)
+        self.generator = self.build_generator()
+        self.discriminator = self.build_discriminator()
+        self.finish_build()
 
     @property
     def n_critic(self):
         return self.discriminator_steps
 
-    def build_discriminator(self):
-        # No dropout, and no bias on the score: the Wasserstein loss cancels it.
-        return build_dcgan_discriminator(
-            self.image_shape, self.filters, self.kernel_size, 0.0, logit_bias=False
+    def build_generator(self):
+        return build_dcgan_generator(
+            self.image_shape, self.latent_dim, self.filters, self.kernel_size
         )
+
+    def build_discriminator(self):
+        return build_critic(self.image_shape, self.filters, self.kernel_size)
 
     def default_optimizer(self, name):
         return keras.optimizers.RMSprop(5e-5, name=name)
@@ -95,17 +99,19 @@ class WGAN(DCGAN):
 
     def get_config(self):
         config = super().get_config()
-        del config["loss"], config["dropout"]
-        config.update(n_critic=self.n_critic, clip_value=self.clip_value)
+        config.update(
+            image_shape=list(self.image_shape),
+            latent_dim=self.latent_dim,
+            filters=self.filters,
+            kernel_size=self.kernel_size,
+            n_critic=self.n_critic,
+            clip_value=self.clip_value,
+        )
         return config
 
 
 def _check_clip_value(clip_value):
+    # None leaves the critic unclipped: an ablation of the paper's constraint.
     if clip_value is None:
         return None
-    if not isinstance(clip_value, (int, float)) or clip_value <= 0:
-        raise ValueError(
-            "`clip_value` must be a positive number (or None to disable "
-            f"clipping). Received: clip_value={clip_value!r}"
-        )
-    return float(clip_value)
+    return validation.check_positive_number(clip_value, "clip_value")

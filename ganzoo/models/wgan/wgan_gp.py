@@ -4,15 +4,20 @@ import keras
 from keras import ops
 
 from ganzoo import backend
-from ganzoo.models.wgan.wgan import WGAN
+from ganzoo import losses
+from ganzoo import validation
+from ganzoo.models.dcgan.networks import build_dcgan_generator
+from ganzoo.models.dcgan.networks import check_dcgan_options
+from ganzoo.models.noise_to_image import NoiseToImageGAN
+from ganzoo.models.wgan.networks import build_critic
 
 
 @keras.saving.register_keras_serializable(package="ganzoo")
-class WGANGP(WGAN):
+class WGANGP(NoiseToImageGAN):
     """Wasserstein GAN with gradient penalty.
 
-    Like `WGAN` without weight clipping: the critic's loss adds
-    `gp_weight * E[(||grad_x f(x_hat)||_2 - 1)^2]` on interpolates
+    `WGAN`'s networks and loss without weight clipping: the critic's loss
+    adds `gp_weight * E[(||grad_x f(x_hat)||_2 - 1)^2]` on interpolates
     `x_hat = real + alpha * (fake - real)` with `alpha ~ U(0, 1)` drawn per
     sample. The critic has no BatchNorm. Optimizers default to
     Adam(1e-4, beta_1=0.5, beta_2=0.9); 5 critic updates per generator
@@ -52,22 +57,28 @@ class WGANGP(WGAN):
         seed=None,
         **kwargs,
     ):
-        if not isinstance(gp_weight, (int, float)) or gp_weight < 0:
-            raise ValueError(
-                "`gp_weight` must be a non-negative number. "
-                f"Received: gp_weight={gp_weight!r}"
-            )
-        self.gp_weight = float(gp_weight)
-        super().__init__(
-            image_shape=image_shape,
-            latent_dim=latent_dim,
-            filters=filters,
-            kernel_size=kernel_size,
-            n_critic=n_critic,
-            clip_value=None,
-            seed=seed,
-            **kwargs,
+        self.image_shape = validation.check_image_shape(image_shape, multiple_of=4)
+        self.latent_dim = validation.check_positive_int(latent_dim, "latent_dim")
+        self.filters, self.kernel_size, _ = check_dcgan_options(filters, kernel_size)
+        self.discriminator_steps = validation.check_positive_int(n_critic, "n_critic")
+        self.gp_weight = validation.check_non_negative_number(gp_weight, "gp_weight")
+        self.adversarial_loss = losses.get("wasserstein")
+        super().__init__(seed=seed, **kwargs)
+        self.generator = self.build_generator()
+        self.discriminator = self.build_discriminator()
+        self.finish_build()
+
+    @property
+    def n_critic(self):
+        return self.discriminator_steps
+
+    def build_generator(self):
+        return build_dcgan_generator(
+            self.image_shape, self.latent_dim, self.filters, self.kernel_size
         )
+
+    def build_discriminator(self):
+        return build_critic(self.image_shape, self.filters, self.kernel_size)
 
     def default_optimizer(self, name):
         return keras.optimizers.Adam(1e-4, beta_1=0.5, beta_2=0.9, name=name)
@@ -104,6 +115,12 @@ class WGANGP(WGAN):
 
     def get_config(self):
         config = super().get_config()
-        del config["clip_value"]
-        config["gp_weight"] = self.gp_weight
+        config.update(
+            image_shape=list(self.image_shape),
+            latent_dim=self.latent_dim,
+            filters=self.filters,
+            kernel_size=self.kernel_size,
+            n_critic=self.n_critic,
+            gp_weight=self.gp_weight,
+        )
         return config
