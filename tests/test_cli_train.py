@@ -112,6 +112,11 @@ def test_train_writes_a_preset_that_loads(family, folders, tmp_path, capsys):
     assert main(_train_argv(family, folder, out)) == 0
     printed = capsys.readouterr().out
     assert "Wrote the preset" in printed and "loss: " in printed  # progress bar
+    # The silent compile of the first step is announced, then timed.
+    compiling = printed.index("Compiling the training step on")
+    first_step = printed.index("First step done in")
+    assert compiling < first_step < printed.index("loss: ", compiling)
+    assert printed.count("First step done in") == 1
     model = ganzoo.from_preset(str(out))
     assert type(model).__name__ == cli_train.GENERATORS[family]
     assert tuple(model.image_shape) == (SIZE, SIZE, 1)

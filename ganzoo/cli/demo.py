@@ -46,6 +46,7 @@ def cmd_demo(args):
     import keras
 
     import ganzoo
+    from ganzoo.cli.progress import FirstStepNotice
 
     print(f"ganzoo {ganzoo.__version__} on Keras {keras.__version__}, "
           f"backend: {keras.backend.backend()}")  # fmt: skip
@@ -60,7 +61,7 @@ def cmd_demo(args):
         images,
         batch_size=args.batch_size,
         epochs=args.epochs,
-        callbacks=[grids],
+        callbacks=[FirstStepNotice(), grids],
         verbose=2,
     )
     print(f"Trained in {time.time() - start:.0f} s")

@@ -350,6 +350,7 @@ def fit_and_save(
     import keras
 
     import ganzoo
+    from ganzoo.cli.progress import FirstStepNotice
 
     rank, processes = ganzoo.backend.process_shard()
     shared_checkpoint_dir = checkpoint_dir
@@ -364,6 +365,8 @@ def fit_and_save(
         callbacks.append(board)
     if grid is not None and (grid.get("directory") or board is not None):
         callbacks.append(ganzoo.SampleGrid(tensorboard=board, **grid))
+    if rank == 0:
+        callbacks.append(FirstStepNotice())
     try:
         model.fit(
             **fit_args,
