@@ -23,6 +23,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from recipe_tools import MNIST_TRAIN  # noqa: E402
 from recipe_tools import NUM_EVAL_SAMPLES  # noqa: E402
 from recipe_tools import compiled  # noqa: E402
+from recipe_tools import cooldown_metadata  # noqa: E402
 from recipe_tools import evaluate_gan  # noqa: E402
 from recipe_tools import evaluation_data  # noqa: E402
 from recipe_tools import fit_once  # noqa: E402
@@ -51,9 +52,10 @@ CONDITIONAL_RECIPES = {
             filters=32,
             seed=0,
         ),
-        epochs=20,
+        epochs=36,
         batch_size=64,
         curve_every=4,
+        cooldown_epochs=4,
     ),
     "acgan_mnist": dict(
         cls="ACGAN",
@@ -65,9 +67,10 @@ CONDITIONAL_RECIPES = {
             seed=0,
             classify_fakes=False,
         ),
-        epochs=20,
+        epochs=32,
         batch_size=64,
         curve_every=4,
+        cooldown_epochs=4,
     ),
 }
 
@@ -85,6 +88,7 @@ def train(name, work_dir, epochs):
         epochs=epochs,
         batch_size=recipe["batch_size"],
         curve=(recipe["curve_every"], evaluate_conditional),
+        cooldown_epochs=recipe.get("cooldown_epochs", 0),
     )
 
 
@@ -140,6 +144,7 @@ def main(argv=None):
         training_steps=mnist_training_steps(epochs, recipe["batch_size"]),
         metrics=metrics,
         work_dir=work_dir,
+        **cooldown_metadata(recipe),
     )
 
 

@@ -111,6 +111,54 @@ class LearningCurve(keras.callbacks.Callback):
             f.write(json.dumps(point) + "\n")
 
 
+class Cooldown(keras.callbacks.Callback):
+    """Decays every optimizer's learning rate linearly to 0 at the end.
+
+    Until the last `cooldown_epochs` of `epochs`, each of the model's
+    optimizers (`model.optimizer_names`) runs at its family's default
+    learning rate; then the rate falls linearly with each step, reaching 0
+    after the last. The rate depends on the step only, so a run resumed
+    by `BackupAndRestore` or taken further in stages gets the same one.
+    """
+
+    def __init__(self, epochs, cooldown_epochs, steps_per_epoch):
+        super().__init__()
+        self.end = epochs * steps_per_epoch
+        self.start = (epochs - cooldown_epochs) * steps_per_epoch
+        self.steps_per_epoch = steps_per_epoch
+        self.epoch = 0
+
+    def on_train_begin(self, logs=None):
+        self.base = {
+            name: float(
+                keras.ops.convert_to_numpy(
+                    self.model.default_optimizer(name).learning_rate
+                )
+            )
+            for name in self.model.optimizer_names
+        }
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self.epoch = epoch
+
+    def on_train_batch_begin(self, batch, logs=None):
+        step = self.epoch * self.steps_per_epoch + batch
+        fraction = min(1.0, (self.end - step) / (self.end - self.start))
+        for name, base in self.base.items():
+            getattr(self.model, name).learning_rate.assign(base * fraction)
+
+
+def cooldown_metadata(recipe):
+    """The preset metadata that says how a recipe's learning rates ran."""
+    epochs = recipe.get("cooldown_epochs")
+    if not epochs:
+        return {}
+    return {
+        "learning_rate_schedule": "the family's default learning rates, "
+        f"decayed linearly to 0 over the last {epochs} epochs"
+    }
+
+
 def continue_from(earlier_dir, work_dir):
     """Starts `work_dir`'s time and curve where the run in `earlier_dir` ended.
 
@@ -178,6 +226,7 @@ def fit_once(
     grid=None,
     initial_epoch=0,
     curve=None,
+    cooldown_epochs=0,
 ):
     """Trains `build()`'s compiled model with `fit`, or reuses a finished one.
 
@@ -201,6 +250,8 @@ def fit_once(
             already trained (e.g. loaded from an earlier stage) goes on.
         curve: optional `(every, measure)`: a `LearningCurve` records
             `measure(model)` every `every` epochs.
+        cooldown_epochs: the last this many of the `epochs` decay every
+            learning rate linearly to 0 (see `Cooldown`).
     """
     trained_path = os.path.join(work_dir, "trained.keras")
     done = finished_epochs(work_dir)
@@ -224,6 +275,8 @@ def fit_once(
     every, measure = curve or (1, None)
     steps = -(-len(x) // batch_size)
     callbacks.append(LearningCurve(work_dir, steps, measure, every))
+    if cooldown_epochs:
+        callbacks.append(Cooldown(epochs, cooldown_epochs, steps))
     model.fit(
         x,
         y,
