@@ -131,19 +131,19 @@ def _generated_block(path, marker):
 
 def test_readme_preset_table_is_current():
     assert _generated_block("README.md", "presets") == table.markdown_table(), (
-        "README's preset table is stale: paste `python scripts/preset_tables.py`"
+        "README's preset table is stale: run `python scripts/preset_tables.py --write`"
     )
 
 
 def test_loss_family_comparison_is_current():
     expected = table.loss_comparison_table()
     assert _generated_block("docs/loss_families.md", "losses") == expected, (
-        "docs/loss_families.md is stale: paste `python scripts/preset_tables.py losses`"
+        "docs/loss_families.md is stale: run `python scripts/preset_tables.py --write`"
     )
 
 
 def test_readme_published_table_is_current():
     assert _generated_block("README.md", "published") == table.published_table(), (
-        "README's table of published generators is stale: paste "
-        "`python scripts/preset_tables.py published`"
+        "README's table of published generators is stale: run "
+        "`python scripts/preset_tables.py --write`"
     )
