@@ -254,7 +254,8 @@ def fit_once(
             learning rate linearly to 0 (see `Cooldown`).
     """
     trained_path = os.path.join(work_dir, "trained.keras")
-    done = finished_epochs(work_dir)
+    earlier_stages = training_stages(work_dir)
+    done = earlier_stages[-1] if earlier_stages else None
     if os.path.exists(trained_path):
         if done is None or done >= epochs:
             print(f"Reusing {trained_path}")
@@ -287,10 +288,9 @@ def fit_once(
         callbacks=callbacks,
     )
     print(f"Trained in {time.time() - start:.0f} s")
-    stages = training_stages(work_dir) + [epochs]
     model.save(trained_path)
     with open(os.path.join(work_dir, "stages"), "w") as f:
-        json.dump(stages, f)
+        json.dump(earlier_stages + [epochs], f)
     return model
 
 
@@ -311,11 +311,6 @@ def training_stages(work_dir):
         return [curve[-1]["epoch"]]
     return []
 
-
-def finished_epochs(work_dir):
-    """Epochs the saved model in `work_dir` was trained for (None: unknown)."""
-    stages = training_stages(work_dir)
-    return stages[-1] if stages else None
 
 
 def compiled(cls_name, init):
