@@ -26,6 +26,7 @@ import sys
 import keras
 import numpy as np
 
+from ganzoo.augment import diff_augment
 from ganzoo.models.infogan import presets as _infogan_presets  # noqa: F401
 from ganzoo.models.labels import balanced_labels
 from ganzoo.models.sgan import presets as _sgan_presets  # noqa: F401
@@ -36,6 +37,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from recipe_tools import MNIST_TRAIN  # noqa: E402
 from recipe_tools import NUM_EVAL_SAMPLES  # noqa: E402
 from recipe_tools import compiled  # noqa: E402
+from recipe_tools import cooldown_metadata  # noqa: E402
 from recipe_tools import evaluate_gan  # noqa: E402
 from recipe_tools import evaluation_data  # noqa: E402
 from recipe_tools import fit_once  # noqa: E402
@@ -46,10 +48,20 @@ from recipe_tools import write_preset  # noqa: E402
 RECIPES = {
     "sgan_mnist": dict(
         cls="SGAN",
-        init=dict(image_shape=(28, 28, 1), num_classes=10, filters=32, seed=0),
-        epochs=12,
+        # Random translations of every image the discriminator sees, the
+        # 100 labelled digits included: without them the classifier overfits
+        # those digits (test accuracy 0.872 after 3 epochs, against 0.926).
+        init=dict(
+            image_shape=(28, 28, 1),
+            num_classes=10,
+            filters=32,
+            seed=0,
+            diffaugment="translation",
+        ),
+        epochs=15,
         batch_size=64,
         curve_every=3,
+        cooldown_epochs=3,
     ),
     "infogan_mnist": dict(
         cls="InfoGAN",
@@ -100,6 +112,7 @@ def train(name, work_dir, epochs):
         epochs=epochs,
         batch_size=recipe["batch_size"],
         curve=(recipe["curve_every"], measure),
+        cooldown_epochs=recipe.get("cooldown_epochs", 0),
     )
 
 
@@ -115,8 +128,26 @@ def infogan_figures(model):
     return {**evaluate_gan(model), **infogan_metrics(model)}
 
 
+class Augment(keras.layers.Layer):
+    """The SGAN's DiffAugment policy on a classifier's training inputs."""
+
+    def __init__(self, policy, **kwargs):
+        super().__init__(**kwargs)
+        self.policy = policy
+        self.seed_generator = keras.random.SeedGenerator(0)
+
+    def call(self, images, training=False):
+        if not training or not self.policy:
+            return images
+        return diff_augment(images, self.policy, self.seed_generator)
+
+
 def supervised_baseline(model):
-    """Test accuracy of the SGAN's classifier trained on the labels alone."""
+    """Test accuracy of the SGAN's classifier trained on the labels alone.
+
+    The same network, with the same augmentation of its inputs as the
+    SGAN's discriminator, trained on the 100 labelled digits only.
+    """
     keras.utils.set_random_seed(0)
     images, labels = load_mnist("train")
     chosen = few_labels(labels, LABELS_PER_CLASS)
@@ -127,7 +158,9 @@ def supervised_baseline(model):
         model.kernel_size,
         model.dropout,
     )
-    classifier = keras.Model(network.input, network.outputs[0])
+    inputs = keras.Input(model.image_shape)
+    logits = network(Augment(model.diffaugment)(inputs))[0]
+    classifier = keras.Model(inputs, logits)
     classifier.compile(
         keras.optimizers.Adam(BASELINE["learning_rate"]),
         keras.losses.SparseCategoricalCrossentropy(from_logits=True),
@@ -151,7 +184,8 @@ def sgan_metrics(model):
         "test_accuracy": float(np.mean(predicted == test_labels)),
         "supervised_baseline_test_accuracy": supervised_baseline(model),
         "supervised_baseline": "same network (discriminator trunk + 10-way "
-        f"head) trained on the 100 labelled digits only: Adam("
+        f"head, inputs augmented with DiffAugment {list(model.diffaugment)}) "
+        f"trained on the 100 labelled digits only: Adam("
         f"{BASELINE['learning_rate']}), batch {BASELINE['batch_size']}, "
         f"{BASELINE['epochs']} epochs",
         "num_labelled": int(LABELS_PER_CLASS * model.num_classes),
@@ -220,6 +254,7 @@ def main(argv=None):
         training_steps=epochs * int(np.ceil(num_images / recipe["batch_size"])),
         metrics=metrics,
         work_dir=work_dir,
+        **cooldown_metadata(recipe),
     )
 
 

@@ -312,7 +312,6 @@ def training_stages(work_dir):
     return []
 
 
-
 def compiled(cls_name, init):
     """A `build` function for `fit_once`: the class with its paper defaults."""
 
