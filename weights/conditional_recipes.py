@@ -39,9 +39,10 @@ CONDITIONAL_RECIPES = {
     "cgan_mnist": dict(
         cls="CGAN",
         init=dict(image_shape=(28, 28, 1), num_classes=10, latent_dim=100, seed=0),
-        epochs=30,
+        epochs=40,
         batch_size=64,
         curve_every=5,
+        cooldown_epochs=5,
     ),
     "cdcgan_mnist": dict(
         cls="ConditionalDCGAN",

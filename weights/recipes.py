@@ -24,6 +24,7 @@ from recipe_tools import MNIST_TEST  # noqa: E402
 from recipe_tools import MNIST_TRAIN  # noqa: E402
 from recipe_tools import compiled  # noqa: E402
 from recipe_tools import continue_from  # noqa: E402
+from recipe_tools import cooldown_metadata  # noqa: E402
 from recipe_tools import evaluate_gan  # noqa: E402
 from recipe_tools import fit_once  # noqa: E402
 from recipe_tools import load_mnist  # noqa: E402
@@ -35,16 +36,18 @@ GAN_RECIPES = {
     "gan_mnist": dict(
         cls="GAN",
         init=dict(image_shape=(28, 28, 1), latent_dim=100, seed=0),
-        epochs=40,
+        epochs=60,
         batch_size=64,
         curve_every=5,
+        cooldown_epochs=10,
     ),
     "dcgan_mnist": dict(
         cls="DCGAN",
         init=dict(image_shape=(28, 28, 1), latent_dim=100, seed=0),
-        epochs=15,
+        epochs=20,
         batch_size=64,
         curve_every=3,
+        cooldown_epochs=5,
     ),
 }
 
@@ -69,11 +72,12 @@ for _name, _cls in [
 GAN_RECIPES["wgan_mnist"].update(epochs=24, comparison_epochs=8)
 
 
-def train_gan(recipe, work_dir, epochs, start=None, initial_epoch=0):
+def train_gan(recipe, work_dir, epochs, start=None, initial_epoch=0, cooldown=True):
     """Trains (or reuses) the recipe's model for `epochs` epochs in `work_dir`.
 
     `start`, if given, returns the model to go on training from
-    `initial_epoch` instead of a new one.
+    `initial_epoch` instead of a new one. With `cooldown`, the recipe's
+    `cooldown_epochs` end the run (see `recipe_tools.Cooldown`).
     """
     images, _ = load_mnist("train")
     build = start or compiled(recipe["cls"], recipe["init"])
@@ -85,6 +89,7 @@ def train_gan(recipe, work_dir, epochs, start=None, initial_epoch=0):
         batch_size=recipe["batch_size"],
         initial_epoch=initial_epoch,
         curve=(recipe["curve_every"], evaluate_gan),
+        cooldown_epochs=recipe.get("cooldown_epochs", 0) if cooldown else 0,
     )
 
 
@@ -103,7 +108,7 @@ def train_and_compare(recipe, work_dir, epochs):
     if not comparison or comparison >= epochs:
         return train_gan(recipe, work_dir, epochs), {}
     stage_one = os.path.join(work_dir, f"epoch_{comparison}")
-    early = train_gan(recipe, stage_one, comparison)
+    early = train_gan(recipe, stage_one, comparison, cooldown=False)
     continue_from(stage_one, work_dir)
     extra = {
         "comparison": {
@@ -178,6 +183,7 @@ def main(argv=None):
         metrics=metrics,
         work_dir=work_dir,
         **extra,
+        **cooldown_metadata(recipe),
     )
 
 
