@@ -29,6 +29,7 @@ download that must match.
 """
 
 import dataclasses
+import functools
 import os
 from typing import Callable
 from typing import Optional
@@ -115,6 +116,68 @@ def register_converted_preset(
         sha256=sha256,
         converter=Conversion(convert, card, dataset),
     )
+
+
+@dataclasses.dataclass(frozen=True)
+class PublishedGenerator:
+    """One generator its authors publish as a PyTorch `state_dict` file.
+
+    Attributes:
+        family: The preset names' prefix, e.g. `"cyclegan"`.
+        name: The authors' name, e.g. `"horse2zebra"`; the preset is
+            `<family>_<name>`.
+        url: Where the authors publish the checkpoint.
+        archive: The dataset archive it was trained on.
+        source: What it translates from.
+        target: What it translates to.
+        archive_direction: `"AtoB"` if it maps the archive's A images to its
+            B images, `"BtoA"` if the other way (the reference's
+            `--direction`), None where not checked.
+        reverse: The authors' name of the generator of the other direction,
+            or None if they publish none.
+    """
+
+    family: str
+    name: str
+    url: str
+    archive: str
+    source: str
+    target: str
+    archive_direction: Optional[str]
+    reverse: Optional[str] = None
+
+    @property
+    def preset_name(self):
+        return f"{self.family}_{self.name}"
+
+    @property
+    def reverse_preset(self):
+        """The preset of the other direction, e.g. `"cyclegan_zebra2horse"`."""
+        return f"{self.family}_{self.reverse}" if self.reverse else None
+
+
+def register_published_generators(generators, class_name, describe, convert, card):
+    """Registers a converted preset for each of `generators`.
+
+    Args:
+        generators: `PublishedGenerator`s.
+        class_name: The ganzoo class the conversions make, e.g. `"CycleGAN"`.
+        describe: Function of a generator returning `(description,
+            dataset)`: the preset list's line and what it was trained on.
+        convert: Function `(state_dict, generator) -> model`.
+        card: Function of a generator returning its model card's Markdown.
+    """
+    for generator in generators:
+        description, dataset = describe(generator)
+        register_converted_preset(
+            generator.preset_name,
+            class_name,
+            description,
+            generator.url,
+            functools.partial(convert, generator=generator),
+            card=card(generator),
+            dataset=dataset,
+        )
 
 
 def converted_folder(info, sha256=None):

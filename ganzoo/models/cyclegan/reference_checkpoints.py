@@ -16,13 +16,10 @@ Discriminators are not published: they keep their fresh initialisation, so
 fine-tuning with `fit` starts from trained generators and new critics.
 """
 
-import dataclasses
-import functools
-from typing import Optional
-
 from ganzoo.models.cyclegan.cyclegan import CycleGAN
+from ganzoo.presets.converted import PublishedGenerator
 from ganzoo.presets.converted import load_reference_state_dict
-from ganzoo.presets.converted import register_converted_preset
+from ganzoo.presets.converted import register_published_generators
 
 URL_TEMPLATE = "http://efrosgans.eecs.berkeley.edu/cyclegan/pretrained_models/{}.pth"
 IMAGE_SHAPE = (256, 256, 3)
@@ -30,49 +27,29 @@ NUM_BLOCKS = 9
 FILTERS = 64
 
 
-@dataclasses.dataclass(frozen=True)
-class PublishedGenerator:
-    """One of the authors' published CycleGAN generators.
-
-    Attributes:
-        name: The authors' name, e.g. `"horse2zebra"`; the preset is
-            `cyclegan_<name>`.
-        archive: The CycleGAN dataset archive it was trained on.
-        source: What it translates from (our domain A).
-        target: What it translates to.
-        archive_direction: `"AtoB"` if it is the archive's `G_A`
-            (trainA to trainB), `"BtoA"` if its `G_B`, None where not
-            checked.
-        reverse: The authors' name of the generator of the other direction,
-            or None if they publish none.
-    """
-
-    name: str
-    archive: str
-    source: str
-    target: str
-    archive_direction: Optional[str]
-    reverse: Optional[str]
-
-    @property
-    def preset_name(self):
-        return f"cyclegan_{self.name}"
-
-    @property
-    def url(self):
-        return URL_TEMPLATE.format(self.name)
+def _published(name, archive, source, target, archive_direction, reverse):
+    return PublishedGenerator(
+        "cyclegan",
+        name,
+        URL_TEMPLATE.format(name),
+        archive,
+        source,
+        target,
+        archive_direction,
+        reverse,
+    )
 
 
 def _pair(a_to_b, b_to_a, archive, domain_a, domain_b, directions=("AtoB", "BtoA")):
     return (
-        PublishedGenerator(a_to_b, archive, domain_a, domain_b, directions[0], b_to_a),
-        PublishedGenerator(b_to_a, archive, domain_b, domain_a, directions[1], a_to_b),
+        _published(a_to_b, archive, domain_a, domain_b, directions[0], b_to_a),
+        _published(b_to_a, archive, domain_b, domain_a, directions[1], a_to_b),
     )
 
 
 def _style(artist, painter):
     archive = f"{artist}2photo"
-    return PublishedGenerator(
+    return _published(
         f"style_{artist}", archive, "photos", f"{painter} paintings", "BtoA", None
     )
 
@@ -88,10 +65,10 @@ PUBLISHED_GENERATORS = (
         "Yosemite in winter",
     ),
     *_pair("horse2zebra", "zebra2horse", "horse2zebra", "horses", "zebras"),
-    PublishedGenerator(
+    _published(
         "monet2photo", "monet2photo", "Monet paintings", "photos", "AtoB", "style_monet"
     ),
-    PublishedGenerator(
+    _published(
         "style_monet", "monet2photo", "photos", "Monet paintings", "BtoA", "monet2photo"
     ),
     _style("cezanne", "Cezanne"),
@@ -113,7 +90,7 @@ PUBLISHED_GENERATORS = (
         "facade label maps",
         directions=(None, None),
     ),
-    PublishedGenerator(
+    _published(
         "iphone2dslr_flower",
         "iphone2dslr_flower",
         "iPhone flower photos",
@@ -218,8 +195,8 @@ def reverse_preset(preset_name):
     ```
     """
     for generator in PUBLISHED_GENERATORS:
-        if generator.preset_name == preset_name and generator.reverse:
-            return f"cyclegan_{generator.reverse}"
+        if generator.preset_name == preset_name:
+            return generator.reverse_preset
     return None
 
 
@@ -265,7 +242,7 @@ def model_card(generator):
     if generator.reverse:
         reverse = (
             "The authors publish the other direction as "
-            f'`ganzoo.CycleGAN.from_preset("cyclegan_{generator.reverse}")`.'
+            f'`ganzoo.CycleGAN.from_preset("{generator.reverse_preset}")`.'
         )
     else:
         reverse = "The authors publish no generator for the other direction."
@@ -290,18 +267,18 @@ github.com/junyanz/pytorch-CycleGAN-and-pix2pix
 (`scripts/download_cyclegan_model.sh`)."""
 
 
-def _register():
-    for generator in PUBLISHED_GENERATORS:
-        register_converted_preset(
-            generator.preset_name,
-            "CycleGAN",
-            f"The CycleGAN authors' {generator.source} -> {generator.target} "
-            "generator (ResNet-9, 256 px)",
-            generator.url,
-            functools.partial(convert_published_generator, generator=generator),
-            card=model_card(generator),
-            dataset=f"{generator.archive} (CycleGAN archive)",
-        )
+def _describe(generator):
+    return (
+        f"The CycleGAN authors' {generator.source} -> {generator.target} "
+        "generator (ResNet-9, 256 px)",
+        f"{generator.archive} (CycleGAN archive)",
+    )
 
 
-_register()
+register_published_generators(
+    PUBLISHED_GENERATORS,
+    "CycleGAN",
+    _describe,
+    convert_published_generator,
+    model_card,
+)

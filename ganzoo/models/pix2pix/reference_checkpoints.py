@@ -16,12 +16,10 @@ statistics too, so inference mode works as well, differently.
 The discriminator is not published and keeps its fresh initialisation.
 """
 
-import dataclasses
-import functools
-
 from ganzoo.models.pix2pix.pix2pix import Pix2Pix
+from ganzoo.presets.converted import PublishedGenerator
 from ganzoo.presets.converted import load_reference_state_dict
-from ganzoo.presets.converted import register_converted_preset
+from ganzoo.presets.converted import register_published_generators
 
 URL_TEMPLATE = "http://efrosgans.eecs.berkeley.edu/pix2pix/models-pytorch/{}.pth"
 IMAGE_SHAPE = (256, 256, 3)
@@ -29,47 +27,27 @@ NUM_DOWNS = 8
 FILTERS = 64
 
 
-@dataclasses.dataclass(frozen=True)
-class PublishedGenerator:
-    """One of the authors' published pix2pix generators.
-
-    Attributes:
-        name: The authors' name, e.g. `"facades_label2photo"`; the preset is
-            `pix2pix_<name>`.
-        archive: The pix2pix dataset archive it was trained on.
-        source: What it translates from.
-        target: What it translates to.
-        archive_direction: `"AtoB"` if it maps the archive's left images to
-            its right ones, `"BtoA"` if the other way (the reference's
-            `--direction`).
-    """
-
-    name: str
-    archive: str
-    source: str
-    target: str
-    archive_direction: str
-
-    @property
-    def preset_name(self):
-        return f"pix2pix_{self.name}"
-
-    @property
-    def url(self):
-        return URL_TEMPLATE.format(self.name)
+def _published(name, archive, source, target, archive_direction):
+    return PublishedGenerator(
+        "pix2pix",
+        name,
+        URL_TEMPLATE.format(name),
+        archive,
+        source,
+        target,
+        archive_direction,
+    )
 
 
 #: The 5 generators of the reference's `scripts/download_pix2pix_model.sh`.
 PUBLISHED_GENERATORS = (
-    PublishedGenerator("edges2shoes", "edges2shoes", "edge maps", "shoes", "AtoB"),
-    PublishedGenerator("sat2map", "maps", "aerial photos", "Google maps", "AtoB"),
-    PublishedGenerator("map2sat", "maps", "Google maps", "aerial photos", "BtoA"),
-    PublishedGenerator(
+    _published("edges2shoes", "edges2shoes", "edge maps", "shoes", "AtoB"),
+    _published("sat2map", "maps", "aerial photos", "Google maps", "AtoB"),
+    _published("map2sat", "maps", "Google maps", "aerial photos", "BtoA"),
+    _published(
         "facades_label2photo", "facades", "facade label maps", "facade photos", "BtoA"
     ),
-    PublishedGenerator(
-        "day2night", "night2day", "daytime scenes", "night-time scenes", "BtoA"
-    ),
+    _published("day2night", "night2day", "daytime scenes", "night-time scenes", "BtoA"),
 )
 
 
@@ -197,19 +175,18 @@ github.com/junyanz/pytorch-CycleGAN-and-pix2pix
 (`scripts/download_pix2pix_model.sh`)."""
 
 
-def _register():
-    for generator in PUBLISHED_GENERATORS:
-        register_converted_preset(
-            generator.preset_name,
-            "Pix2Pix",
-            f"The pix2pix authors' {generator.source} -> {generator.target} "
-            "generator (U-Net-256)",
-            generator.url,
-            functools.partial(convert_published_generator, generator=generator),
-            card=model_card(generator),
-            dataset=f"{generator.archive} (pix2pix archive, "
-            f"{generator.archive_direction})",
-        )
+def _describe(generator):
+    return (
+        f"The pix2pix authors' {generator.source} -> {generator.target} "
+        "generator (U-Net-256)",
+        f"{generator.archive} (pix2pix archive, {generator.archive_direction})",
+    )
 
 
-_register()
+register_published_generators(
+    PUBLISHED_GENERATORS,
+    "Pix2Pix",
+    _describe,
+    convert_published_generator,
+    model_card,
+)
