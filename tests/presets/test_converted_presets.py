@@ -334,8 +334,17 @@ def test_published_cyclegan_generator_end_to_end(publish_reference, server):
     with pytest.raises(ValueError, match="cyclegan_zebra2horse"):
         model.translate(x, direction="b_to_a")
     assert model.get_config()["trained_directions"] == ["a_to_b"]
+    # The conversion recorded the other direction's preset in the config.
+    assert model.get_config()["reverse_preset"] == "cyclegan_zebra2horse"
     with pytest.raises(ValueError, match="trained_directions"):
         ganzoo.CycleGAN(trained_directions="a_to_b")
+    with pytest.raises(TypeError, match="reverse_preset"):
+        ganzoo.CycleGAN(reverse_preset=3)
+    one_way = ganzoo.CycleGAN(
+        image_shape=(32, 32, 3), num_blocks=1, filters=4, trained_directions=["a_to_b"]
+    )
+    with pytest.raises(ValueError, match="publish none for that direction"):
+        one_way.translate(x, direction="b_to_a")
     ganzoo.from_preset(name)
     assert len(server.requests) == 1
 

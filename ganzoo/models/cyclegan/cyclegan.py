@@ -88,6 +88,11 @@ class CycleGAN(ImageToImageGAN):
             presets have `("a_to_b",)` and `translate` refuses `"b_to_a"`,
             naming the preset of that direction where one is published.
             `fit` sets both.
+        reverse_preset: For a model of one published direction, the preset
+            of the other direction, if its authors publish one (the
+            conversion of a published generator sets it), e.g.
+            `"cyclegan_zebra2horse"`; `translate` names it when it refuses
+            that direction.
         seed: Optional int seeding the pools and training noise.
         **kwargs: `ema_decay` (averages both generators; `translate` uses
             the averages) and `diffaugment` (applied to every image the
@@ -134,6 +139,7 @@ class CycleGAN(ImageToImageGAN):
         identity_weight_mode="relative",
         pool_size=50,
         trained_directions=("a_to_b", "b_to_a"),
+        reverse_preset=None,
         seed=None,
         **kwargs,
     ):
@@ -161,6 +167,12 @@ class CycleGAN(ImageToImageGAN):
             identity_weight_mode, IDENTITY_WEIGHT_MODES, "identity_weight_mode"
         )
         self.trained_directions = _check_directions(trained_directions)
+        if reverse_preset is not None and not isinstance(reverse_preset, str):
+            raise TypeError(
+                "`reverse_preset` must be a preset name (a string) or None. "
+                f"Received: reverse_preset={reverse_preset!r}"
+            )
+        self.reverse_preset = reverse_preset
         if self.identity_weight and self.target_channels != self.image_shape[-1]:
             raise ValueError(
                 "The identity loss feeds each generator images of its output "
@@ -448,6 +460,7 @@ class CycleGAN(ImageToImageGAN):
             identity_weight_mode=self.identity_weight_mode,
             pool_size=self.pool_size,
             trained_directions=list(self.trained_directions),
+            reverse_preset=self.reverse_preset,
         )
         return config
 
@@ -479,14 +492,12 @@ def _check_directions(directions):
 
 def _untrained_message(model, direction):
     """Why `translate(direction=...)` is refused, and what to load instead."""
-    from ganzoo.models.cyclegan.reference_checkpoints import reverse_preset
-
     message = (
         f"This CycleGAN's {direction} generator holds no trained weights "
         f"(trained_directions={model.trained_directions}): it was made from a "
         "published checkpoint of one generator."
     )
-    reverse = reverse_preset(model.name)
+    reverse = model.reverse_preset
     if reverse is not None:
         return (
             f"{message} The authors publish that direction as the a_to_b "

@@ -178,28 +178,6 @@ def load_resnet_generator_state_dict(
     )
 
 
-def reverse_preset(preset_name):
-    """The preset of the other direction of a published generator, or None.
-
-    Args:
-        preset_name: E.g. `"cyclegan_horse2zebra"`.
-
-    Returns:
-        E.g. `"cyclegan_zebra2horse"`; None if the authors publish no
-        generator for the other direction or the name is not theirs.
-
-    Example:
-
-    ```python
-    reverse_preset("cyclegan_style_monet")  # "cyclegan_monet2photo"
-    ```
-    """
-    for generator in PUBLISHED_GENERATORS:
-        if generator.preset_name == preset_name:
-            return generator.reverse_preset
-    return None
-
-
 def convert_published_generator(state_dict, generator, **config):
     """A `CycleGAN` whose `a_to_b` generator is a published one.
 
@@ -223,6 +201,7 @@ def convert_published_generator(state_dict, generator, **config):
     model = CycleGAN(
         generator="resnet",
         trained_directions=("a_to_b",),
+        reverse_preset=generator.reverse_preset,
         name=generator.preset_name,
         **config,
     )
