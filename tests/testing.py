@@ -5,11 +5,15 @@ TensorFlow. Each `run_*` method checks one contract of `BaseGAN` on the
 active backend.
 """
 
+import atexit
 import contextlib
 import json
 import os
+import queue
 import subprocess
 import sys
+import tempfile
+import threading
 
 import keras
 import numpy as np
@@ -288,27 +292,140 @@ print(json.dumps(images.tolist()))
 """
 
 
-def run_in_backend(backend, script, *args):
-    """Runs `script` in a fresh process on `backend`; its last line as JSON.
+# A worker process per backend runs the cross-backend checks one after
+# another: starting Python with a backend and ganzoo takes several seconds
+# (TensorFlow's the longest), more than most checks themselves, and a suite
+# makes a few dozen of them. Each check's script runs in its own namespace
+# with its own `sys.argv`, and Keras's session is cleared after it.
+_WORKER = r"""
+import contextlib, io, json, os, sys, traceback
+import keras
+replies = os.fdopen(os.dup(1), "w")
+os.dup2(2, 1)  # anything else printed, from Python or C, goes to stderr
+sys.stdout = sys.stderr
+for line in sys.stdin:
+    request = json.loads(line)
+    sys.argv = ["-c", *request["args"]]
+    out = io.StringIO()
+    try:
+        with contextlib.redirect_stdout(out):
+            code = compile(request["script"], "<check>", "exec")
+            exec(code, {"__name__": "__main__"})
+        reply = {"stdout": out.getvalue()}
+    except BaseException:
+        reply = {"error": out.getvalue()[-2000:] + traceback.format_exc()}
+    keras.utils.clear_session()
+    replies.write(json.dumps(reply) + "\n")
+    replies.flush()
+"""
 
-    The process runs from the repository root, so `tests` is importable.
-    """
-    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+_TIMEOUT = 300
+
+
+def _environment(backend):
     env = dict(os.environ, KERAS_BACKEND=backend, TF_CPP_MIN_LOG_LEVEL="3")
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [root, env.get("PYTHONPATH")]))
-    result = subprocess.run(
-        [sys.executable, "-c", script, *map(str, args)],
-        env=env,
-        cwd=root,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert result.returncode == 0, result.stderr[-3000:]
-    return json.loads(result.stdout.strip().splitlines()[-1])
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [_ROOT, env.get("PYTHONPATH")]))
+    return env
+
+
+class _Worker:
+    """A Python process on one backend that runs scripts sent to it."""
+
+    def __init__(self, backend):
+        self.stderr = tempfile.TemporaryFile()
+        self.process = subprocess.Popen(
+            [sys.executable, "-c", _WORKER],
+            env=_environment(backend),
+            cwd=_ROOT,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=self.stderr,
+            text=True,
+        )
+        self.replies = queue.Queue()
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self):
+        for line in self.process.stdout:
+            self.replies.put(line)
+        self.replies.put(None)
+
+    def stderr_tail(self):
+        self.stderr.seek(0)
+        return self.stderr.read()[-3000:].decode(errors="replace")
+
+    def run(self, script, args):
+        """The script's stdout; None if the process died or timed out."""
+        request = {"script": script, "args": [str(a) for a in args]}
+        try:
+            self.process.stdin.write(json.dumps(request) + "\n")
+            self.process.stdin.flush()
+            line = self.replies.get(timeout=_TIMEOUT)
+        except (OSError, queue.Empty):
+            line = None
+        if line is None:
+            self.close()
+            return None
+        reply = json.loads(line)
+        assert "error" in reply or "stdout" in reply, reply
+        assert "error" not in reply, reply.get("error")
+        return reply["stdout"]
+
+    def close(self):
+        with contextlib.suppress(OSError):
+            self.process.stdin.close()
+        try:
+            self.process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+
+
+_WORKERS = {}
+
+
+@atexit.register
+def _close_workers():
+    while _WORKERS:
+        _WORKERS.popitem()[1].close()
+
+
+def run_in_backend(backend, script, *args, fresh=False):
+    """Runs `script` in a process on `backend`; its last line as JSON.
+
+    The process runs from the repository root, so `tests` is importable. By
+    default it is this backend's worker (see `_WORKER`), which runs the
+    checks of the whole suite one after another; `fresh=True` starts a
+    process for this script alone, for scripts that configure the framework
+    before it starts or need a process no other check has run in.
+    """
+    if fresh:
+        result = subprocess.run(
+            [sys.executable, "-c", script, *map(str, args)],
+            env=_environment(backend),
+            cwd=_ROOT,
+            capture_output=True,
+            text=True,
+            timeout=_TIMEOUT,
+        )
+        assert result.returncode == 0, result.stderr[-3000:]
+        stdout = result.stdout
+    else:
+        if backend not in _WORKERS:
+            _WORKERS[backend] = _Worker(backend)
+        worker = _WORKERS[backend]
+        stdout = worker.run(script, args)
+        if stdout is None:
+            del _WORKERS[backend]
+            raise AssertionError(
+                f"the {backend} worker died or took over {_TIMEOUT} s:\n"
+                + worker.stderr_tail()
+            )
+    return json.loads(stdout.strip().splitlines()[-1])
 
 
 def load_and_generate_in(backend, path, num_images, seed):
-    """Loads a `.keras` file or preset in a fresh process on `backend`, samples."""
+    """Loads a `.keras` file or preset in a process on `backend`, samples."""
     images = run_in_backend(backend, _LOAD_AND_GENERATE, path, num_images, seed)
     return np.array(images, "float32")

@@ -97,7 +97,7 @@ print(json.dumps(values))
 
 def run_three_players(backend_name):
     root = os.path.dirname(os.path.dirname(os.path.dirname(__file__)))
-    return run_in_backend(backend_name, _THREE_PLAYERS, root)
+    return run_in_backend(backend_name, _THREE_PLAYERS, root, fresh=True)
 
 
 @pytest.mark.skipif(

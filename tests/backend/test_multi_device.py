@@ -73,7 +73,7 @@ print(json.dumps({"got": got, "expected": [w.tolist(), a.tolist(), b.tolist()]})
 
 def test_gradients_are_those_of_the_whole_batch():
     """Each replica's loss covers half the batch; the update must not double."""
-    result = run_in_backend(BACKEND, _TWO_DEVICES[BACKEND] + _LINEAR_TOY)
+    result = run_in_backend(BACKEND, _TWO_DEVICES[BACKEND] + _LINEAR_TOY, fresh=True)
     for got, expected in zip(result["got"], result["expected"], strict=True):
         assert got == pytest.approx(expected, rel=1e-5)
 
@@ -95,7 +95,7 @@ print(json.dumps({"different": bool(np.abs(first - second).min() > 0)}))
 
 
 def test_each_replica_draws_its_own_noise():
-    result = run_in_backend(BACKEND, _TWO_DEVICES[BACKEND] + _NOISE)
+    result = run_in_backend(BACKEND, _TWO_DEVICES[BACKEND] + _NOISE, fresh=True)
     assert result["different"]
 
 
@@ -126,5 +126,5 @@ print(json.dumps({k: bool(v) for k, v in report.items()}))
 
 
 def test_families_train_unchanged():
-    result = run_in_backend(BACKEND, _TWO_DEVICES[BACKEND] + _SAME_MODELS)
+    result = run_in_backend(BACKEND, _TWO_DEVICES[BACKEND] + _SAME_MODELS, fresh=True)
     assert result == {"DCGAN": True, "WGANGP": True, "ACGAN": True}
