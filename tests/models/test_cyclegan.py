@@ -149,6 +149,21 @@ class TestSchedule:
             model.compile(total_steps=1)
 
 
+@pytest.fixture(scope="module")
+def trained_tiny():
+    """A TINY CycleGAN after one epoch (2 steps) of `unpaired(8)`.
+
+    Compiled with `total_steps=4`; with its variables from before the epoch
+    and the history. Compiling a CycleGAN's train step is slow, so the tests
+    that only need a trained one share it; none of them changes it.
+    """
+    model = ganzoo.CycleGAN(**TINY)
+    model.compile(total_steps=4)
+    before = snapshot(model.variables)
+    history = model.fit(x=unpaired(8), batch_size=BATCH, verbose=0)
+    return model, before, history
+
+
 class TestCycleGAN(GANTestCase):
     def test_networks_and_phases(self):
         model = ganzoo.CycleGAN(**TINY)
@@ -184,16 +199,18 @@ class TestCycleGAN(GANTestCase):
         ],
         ids=["resnet", "seed_unet"],
     )
-    def test_fit_moves_every_phase_and_nothing_else(self, init):
-        init = dict(TINY, **init)
-        model = ganzoo.CycleGAN(**init)
-        model.compile()
-        images_a, images_b = unpaired(8, model.image_shape, model.target_shape)
+    def test_fit_moves_every_phase_and_nothing_else(self, init, request):
+        if init:
+            model = ganzoo.CycleGAN(**dict(TINY, **init))
+            model.compile()
+            images = unpaired(8, model.image_shape, model.target_shape)
+            before = snapshot(model.variables)
+            history = model.fit(x=images, batch_size=BATCH, verbose=0)
+        else:  # TINY itself: the shared model, trained just so
+            model, before, history = request.getfixturevalue("trained_tiny")
         phases = model.phases()
         trained = [v for phase in phases for v in phase.variables]
         assert {id(v) for v in trained} == {id(v) for v in model.trainable_variables}
-        before = snapshot(model.variables)
-        history = model.fit(x=(images_a, images_b), batch_size=BATCH, verbose=0)
         assert not [v.path for v in trained if not changed(before, [v])]
         self.check_iterations(model, 2)
         expected = {
@@ -291,11 +308,9 @@ class TestCycleGAN(GANTestCase):
             atol=1e-6,
         )
 
-    def test_save_load_and_fit_goes_on(self, tmp_path):
-        model = ganzoo.CycleGAN(**TINY)
-        model.compile(total_steps=4)
+    def test_save_load_and_fit_goes_on(self, tmp_path, trained_tiny):
+        model = trained_tiny[0]  # compiled with total_steps=4, 2 steps taken
         data = unpaired(8)
-        model.fit(x=data, batch_size=BATCH, verbose=0)
         path = os.path.join(tmp_path, "model.keras")
         model.save(path)
         loaded = keras.saving.load_model(path)
@@ -328,10 +343,8 @@ class TestCycleGAN(GANTestCase):
         # 4 steps of 4: the rate has decayed to zero.
         assert float(numpy_of(loaded.g_optimizer.learning_rate)) == pytest.approx(0)
 
-    def test_preset_round_trip_on_every_backend(self, tmp_path):
-        model = ganzoo.CycleGAN(**TINY)
-        model.compile()
-        model.fit(x=unpaired(4), batch_size=BATCH, verbose=0)
+    def test_preset_round_trip_on_every_backend(self, tmp_path, trained_tiny):
+        model = trained_tiny[0]
         folder = model.save_to_preset(os.path.join(tmp_path, "preset"))
         loaded = ganzoo.CycleGAN.from_preset(folder)
         assert loaded.get_config() == model.get_config()

@@ -39,6 +39,20 @@ def pretrained(**kwargs):
     return model
 
 
+@pytest.fixture(scope="module")
+def trained_tiny():
+    """A TINY StackedGAN: encoder pretrained, then one epoch of `fit`.
+
+    Pretraining and the train step each compile, so the tests that only need
+    a trained model share this one; none of them changes it.
+    """
+    images, labels = tiny_data()
+    model = pretrained(**TINY)
+    model.compile()
+    model.fit(images, labels, batch_size=BATCH, verbose=0)
+    return model
+
+
 class TestStackedGAN(GANTestCase):
     def test_output_shape_and_networks(self):
         model = self.run_output_shape_test(ganzoo.StackedGAN, TINY)
@@ -162,11 +176,9 @@ class TestStackedGAN(GANTestCase):
         for network in (model.generator0_ema, model.generator1_ema):
             assert changed(before, network.weights)
 
-    def test_save_load_and_fit_goes_on(self, tmp_path):
+    def test_save_load_and_fit_goes_on(self, tmp_path, trained_tiny):
         images, labels = tiny_data()
-        model = pretrained(**TINY)
-        model.compile()
-        model.fit(images, labels, batch_size=BATCH, verbose=0)
+        model = trained_tiny
         path = os.path.join(tmp_path, "model.keras")
         model.save(path)
         loaded = keras.saving.load_model(path)
@@ -191,11 +203,8 @@ class TestStackedGAN(GANTestCase):
         loaded.fit(images[:BATCH], labels[:BATCH], batch_size=BATCH, verbose=0)
         assert len(changed(before, trained)) == len(trained)
 
-    def test_saved_model_and_preset_load_on_every_backend(self, tmp_path):
-        images, labels = tiny_data()
-        model = pretrained(**TINY)
-        model.compile()
-        model.fit(images, labels, batch_size=BATCH, verbose=0)
+    def test_saved_model_and_preset_load_on_every_backend(self, tmp_path, trained_tiny):
+        model = trained_tiny
         self.run_cross_backend_test(model, tmp_path)
         loaded = self.run_preset_test(model, tmp_path)
         assert loaded.encoder_is_trained
