@@ -29,6 +29,20 @@ def partly_labelled(num_images, num_classes=3, seed=0):
     return images, labels.astype("int32")
 
 
+@pytest.fixture(scope="module")
+def trained_tiny():
+    """A TINY SGAN after one epoch of `partly_labelled(32)`, and that data.
+
+    The train step compiles, so the tests that only need a trained model
+    share this one; none of them changes it.
+    """
+    images, labels = partly_labelled(32)
+    model = ganzoo.SGAN(**TINY)
+    model.compile()
+    model.fit(images, labels, batch_size=16, epochs=1, verbose=0)
+    return model, images, labels
+
+
 class TestSGAN(GANTestCase):
     def test_output_shape(self):
         model = self.run_output_shape_test(ganzoo.SGAN, TINY)
@@ -44,10 +58,8 @@ class TestSGAN(GANTestCase):
             ganzoo.SGAN, init, images, batch_size=16, fit_kwargs={"y": labels}
         )
 
-    def test_save_load_and_fit_goes_on(self, tmp_path):
-        images, labels = partly_labelled(32)
-        model = self.make_model(ganzoo.SGAN, TINY)
-        model.fit(images, labels, batch_size=16, epochs=1, verbose=0)
+    def test_save_load_and_fit_goes_on(self, tmp_path, trained_tiny):
+        model, images, labels = trained_tiny
         path = os.path.join(tmp_path, "model.keras")
         model.save(path)
         loaded = keras.saving.load_model(path)
@@ -74,10 +86,8 @@ class TestSGAN(GANTestCase):
         loaded.fit(images, labels, batch_size=16, epochs=1, verbose=0)
         assert len(changed(before, trained)) == len(trained)
 
-    def test_preset_round_trip_on_every_backend(self, tmp_path):
-        images, labels = partly_labelled(16)
-        model = self.make_model(ganzoo.SGAN, TINY)
-        model.fit(images, labels, batch_size=8, verbose=0)
+    def test_preset_round_trip_on_every_backend(self, tmp_path, trained_tiny):
+        model, images, _ = trained_tiny
         loaded = self.run_preset_test(model, tmp_path)
         np.testing.assert_allclose(
             loaded.classify(images[:4]), model.classify(images[:4]), atol=1e-6
