@@ -57,8 +57,12 @@ class ConditionalGANTestCase(GANTestCase):
             fit_kwargs={"y": fake_labels(num_images)},
         )
 
-    def run_labelled_saving_test(self, model, tmp_path, batch_size=8):
-        """`.keras` round trip keeps weights and optimizer state; fit goes on."""
+    def run_labelled_saving_test(self, model, tmp_path, batch_size=16):
+        """`.keras` round trip keeps weights and optimizer state; fit goes on.
+
+        The default batch size is `run_labelled_fit_test`'s: on JAX the
+        loaded model's step then comes from the persistent compilation cache.
+        """
         path = os.path.join(tmp_path, "model.keras")
         model.save(path)
         loaded = keras.saving.load_model(path)
