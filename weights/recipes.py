@@ -70,10 +70,10 @@ for _name, _cls in [
 # Weight clipping learns far more slowly than the others: measured at the
 # comparison's 8 epochs, then trained on.
 GAN_RECIPES["wgan_mnist"].update(epochs=24, comparison_epochs=8)
-# Measured at the comparison's 8 epochs, then trained on to 16, the last 4
+# Measured at the comparison's 8 epochs, then trained on to 12, the last 4
 # with the learning rates decayed to 0.
 for _name in ("lsgan_mnist", "sngan_mnist"):
-    GAN_RECIPES[_name].update(epochs=16, comparison_epochs=8, cooldown_epochs=4)
+    GAN_RECIPES[_name].update(epochs=12, comparison_epochs=8, cooldown_epochs=4)
 
 
 def train_gan(recipe, work_dir, epochs, start=None, initial_epoch=0, cooldown=True):
