@@ -115,20 +115,25 @@ class Cooldown(keras.callbacks.Callback):
     """Decays every optimizer's learning rate linearly to 0 at the end.
 
     Until the last `cooldown_epochs` of `epochs`, each of the model's
-    optimizers (`model.optimizer_names`) runs at its family's default
-    learning rate; then the rate falls linearly with each step, reaching 0
-    after the last. The rate depends on the step only, so a run resumed
-    by `BackupAndRestore` or taken further in stages gets the same one.
+    optimizers (`model.optimizer_names`) runs at its base learning rate
+    (`learning_rate` if given, else its family's default); then the rate
+    falls linearly with each step, reaching 0 after the last. The rate
+    depends on the step only, so a run resumed by `BackupAndRestore` or
+    taken further in stages gets the same one.
     """
 
-    def __init__(self, epochs, cooldown_epochs, steps_per_epoch):
+    def __init__(self, epochs, cooldown_epochs, steps_per_epoch, learning_rate=None):
         super().__init__()
+        self.learning_rate = learning_rate
         self.end = epochs * steps_per_epoch
         self.start = (epochs - cooldown_epochs) * steps_per_epoch
         self.steps_per_epoch = steps_per_epoch
         self.epoch = 0
 
     def on_train_begin(self, logs=None):
+        if self.learning_rate is not None:
+            self.base = dict.fromkeys(self.model.optimizer_names, self.learning_rate)
+            return
         self.base = {
             name: float(
                 keras.ops.convert_to_numpy(
@@ -227,6 +232,7 @@ def fit_once(
     initial_epoch=0,
     curve=None,
     cooldown_epochs=0,
+    cooldown_from=None,
 ):
     """Trains `build()`'s compiled model with `fit`, or reuses a finished one.
 
@@ -251,7 +257,8 @@ def fit_once(
         curve: optional `(every, measure)`: a `LearningCurve` records
             `measure(model)` every `every` epochs.
         cooldown_epochs: the last this many of the `epochs` decay every
-            learning rate linearly to 0 (see `Cooldown`).
+            learning rate linearly to 0 (see `Cooldown`), from
+            `cooldown_from` (default: each family's default rate).
     """
     trained_path = os.path.join(work_dir, "trained.keras")
     earlier_stages = training_stages(work_dir)
@@ -277,7 +284,7 @@ def fit_once(
     steps = -(-len(x) // batch_size)
     callbacks.append(LearningCurve(work_dir, steps, measure, every))
     if cooldown_epochs:
-        callbacks.append(Cooldown(epochs, cooldown_epochs, steps))
+        callbacks.append(Cooldown(epochs, cooldown_epochs, steps, cooldown_from))
     model.fit(
         x,
         y,

@@ -23,6 +23,7 @@ from ganzoo.models.stackedgan import presets  # noqa: F401  (registers the name)
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from recipe_tools import MNIST_TRAIN  # noqa: E402
 from recipe_tools import NUM_EVAL_SAMPLES  # noqa: E402
+from recipe_tools import cooldown_metadata  # noqa: E402
 from recipe_tools import evaluation_data  # noqa: E402
 from recipe_tools import fit_once  # noqa: E402
 from recipe_tools import load_mnist  # noqa: E402
@@ -53,9 +54,10 @@ RECIPES = {
         # / 1e-4): with RMSprop the image generator had barely started after
         # 250 steps.
         adam=dict(learning_rate=2e-4, beta_1=0.5),
-        epochs=10,
+        epochs=14,
         batch_size=64,
         curve_every=2,
+        cooldown_epochs=4,
     ),
 }
 
@@ -102,6 +104,8 @@ def train(recipe, work_dir, epochs):
         batch_size=recipe["batch_size"],
         grid={"num_images": 100},
         curve=(recipe["curve_every"], evaluate),
+        cooldown_epochs=recipe["cooldown_epochs"],
+        cooldown_from=recipe["adam"]["learning_rate"],
     )
 
 
@@ -160,6 +164,7 @@ def main(argv=None):
         ),
         metrics=metrics,
         work_dir=work_dir,
+        **cooldown_metadata(recipe),
     )
 
 
