@@ -66,9 +66,10 @@ RECIPES = {
     "infogan_mnist": dict(
         cls="InfoGAN",
         init=dict(image_shape=(28, 28, 1), filters=32, seed=0),
-        epochs=20,
+        epochs=24,
         batch_size=64,
         curve_every=4,
+        cooldown_epochs=4,
     ),
 }
 
