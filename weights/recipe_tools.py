@@ -153,14 +153,14 @@ class Cooldown(keras.callbacks.Callback):
             getattr(self.model, name).learning_rate.assign(base * fraction)
 
 
-def cooldown_metadata(recipe):
+def cooldown_metadata(recipe, rates="the family's default learning rates"):
     """The preset metadata that says how a recipe's learning rates ran."""
     epochs = recipe.get("cooldown_epochs")
     if not epochs:
         return {}
     return {
-        "learning_rate_schedule": "the family's default learning rates, "
-        f"decayed linearly to 0 over the last {epochs} epochs"
+        "learning_rate_schedule": f"{rates}, decayed linearly to 0 over the "
+        f"last {epochs} epochs"
     }
 
 

@@ -164,7 +164,9 @@ def main(argv=None):
         ),
         metrics=metrics,
         work_dir=work_dir,
-        **cooldown_metadata(recipe),
+        **cooldown_metadata(
+            recipe, f"Adam({recipe['adam']['learning_rate']:g}) for every player"
+        ),
     )
 
 
