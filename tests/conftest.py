@@ -4,14 +4,6 @@ JAX's persistent compilation cache, in a fresh folder per run: many tests
 build the same tiny models, and with the cache a step compiled once is
 reused by later tests (and by the JAX subprocesses of cross-backend checks)
 instead of being compiled again. About a fifth of the JAX suite's time.
-
-XLA compiles the CPU kernels without LLVM's optimisations
-(`--xla_backend_optimization_level=0`, unless XLA_FLAGS already sets a
-level): the tests' networks are tiny, so compiling, not running, is most of
-a JAX test's time, and unoptimised kernels compile much faster. On the loss
-families', layers' and checkpoint-conversion tests: 201 s down to 105 s,
-every tolerance still met. Subprocesses (cross-backend workers, the
-distributed tests) inherit it.
 """
 
 import atexit
@@ -24,9 +16,6 @@ atexit.register(shutil.rmtree, _CACHE, ignore_errors=True)
 os.environ["JAX_COMPILATION_CACHE_DIR"] = _CACHE
 os.environ["JAX_PERSISTENT_CACHE_MIN_COMPILE_TIME_SECS"] = "0"
 os.environ["JAX_PERSISTENT_CACHE_MIN_ENTRY_SIZE_BYTES"] = "-1"
-_XLA_FLAGS = os.environ.get("XLA_FLAGS", "")
-if "--xla_backend_optimization_level" not in _XLA_FLAGS:
-    os.environ["XLA_FLAGS"] = f"{_XLA_FLAGS} --xla_backend_optimization_level=0".strip()
 
 import keras  # noqa: E402  (after the environment: JAX reads it on import)
 
