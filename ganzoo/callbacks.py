@@ -83,7 +83,7 @@ class SampleGrid(keras.callbacks.Callback):
 
     def on_train_begin(self, logs=None):
         if self.tensorboard_dir is not None and backend.is_chief():
-            from ganzoo.interop.tensorboard_images import ImageSummaryWriter
+            from ganzoo.backend.tensorboard_images import ImageSummaryWriter
 
             self._writer = ImageSummaryWriter(self.tensorboard_dir)
 

@@ -11,7 +11,7 @@ import tensorflow as tf
 from PIL import Image
 
 import ganzoo
-from ganzoo.interop import tensorboard_images
+from ganzoo.backend import tensorboard_images
 from tests.testing import fake_images
 
 TINY = {"image_shape": (28, 28, 1), "latent_dim": 8, "filters": 4, "seed": 0}

@@ -147,19 +147,3 @@ def test_wheel_installs_and_runs_in_a_fresh_environment(tmp_path):
         timeout=300,
     )
     assert str(venv) in where.stdout  # the installed copy, not the checkout
-
-
-@pytest.mark.parametrize(
-    "module", ["torch_checkpoint", "tensorboard_images", "export_runtimes"]
-)
-def test_moved_interop_modules_warn_at_their_old_path(module):
-    """`ganzoo.backend.<module>` still imports, warns, and is the new module's API."""
-    import importlib
-    import sys
-
-    sys.modules.pop(f"ganzoo.backend.{module}", None)
-    with pytest.warns(DeprecationWarning, match=f"ganzoo.interop.{module}"):
-        old = importlib.import_module(f"ganzoo.backend.{module}")
-    new = importlib.import_module(f"ganzoo.interop.{module}")
-    public = [name for name in vars(new) if not name.startswith("_")]
-    assert public and all(getattr(old, name) is getattr(new, name) for name in public)

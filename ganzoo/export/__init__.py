@@ -161,7 +161,7 @@ def export_model(
 def _write(network, path, format, num_inputs):
     kwargs = {}
     if format == "torch":
-        from ganzoo.interop import export_runtimes
+        from ganzoo.backend import export_runtimes
 
         kwargs["dynamic_shapes"] = export_runtimes.torch_dynamic_batch(num_inputs)
     with warnings.catch_warnings():

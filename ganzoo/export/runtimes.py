@@ -1,7 +1,7 @@
 """Runs a written export with the runtime its users serve it with.
 
 SavedModels and `torch.export` programs are run by
-`ganzoo.interop.export_runtimes` (the only place that imports a framework);
+`ganzoo.backend.export_runtimes` (the only place that imports a framework);
 ONNX files by onnxruntime and LiteRT files by the LiteRT interpreter,
 imported here only when used.
 """
@@ -44,7 +44,7 @@ def run(format, path, arrays):
         return _run_onnx(path, arrays)
     if format == "litert":
         return _run_litert(path, arrays)
-    from ganzoo.interop import export_runtimes
+    from ganzoo.backend import export_runtimes
 
     if format == "tf_saved_model":
         return export_runtimes.run_saved_model(path, list(arrays.values()))

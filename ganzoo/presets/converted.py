@@ -37,7 +37,7 @@ from typing import Optional
 import keras
 import numpy as np
 
-from ganzoo.interop.torch_checkpoint import read_state_dict
+from ganzoo.backend.torch_checkpoint import read_state_dict
 from ganzoo.presets import registry
 from ganzoo.presets.download import cache_dir
 from ganzoo.presets.download import fetch
@@ -269,7 +269,7 @@ def load_reference_state_dict(network, state_dict, layer_keys, expected="network
         network: A Keras functional model whose layers are convolutions,
             normalisations and layers without weights.
         state_dict: `{name: numpy.ndarray}`, e.g. from
-            `ganzoo.interop.torch_checkpoint.read_state_dict`.
+            `ganzoo.backend.torch_checkpoint.read_state_dict`.
         layer_keys: `{layer name: state-dict prefix}` for every layer with
             weights and every instance norm.
         expected: What the checkpoint should hold, for error messages.

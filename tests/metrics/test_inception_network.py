@@ -15,7 +15,7 @@ import pytest
 import torch
 from torch.nn import functional as F
 
-from ganzoo.interop import torch_checkpoint
+from ganzoo.backend import torch_checkpoint
 from ganzoo.metrics import inception
 from ganzoo.metrics.inception import weights as inception_weights
 from ganzoo.presets import download

@@ -19,7 +19,7 @@ import numpy as np
 import pytest
 
 from ganzoo import layers
-from ganzoo.interop.torch_checkpoint import read_state_dict
+from ganzoo.backend.torch_checkpoint import read_state_dict
 from ganzoo.models.cyclegan import reference_checkpoints as cyclegan_checkpoints
 from ganzoo.models.cyclegan.reference_checkpoints import (
     load_resnet_generator_state_dict,

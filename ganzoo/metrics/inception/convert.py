@@ -17,7 +17,7 @@ def convert_state_dict(arrays, model=None):
 
     `arrays` is the `state_dict` of pytorch-fid's
     `pt_inception-2015-12-05-6726825d.pth` as NumPy arrays (what
-    `ganzoo.interop.torch_checkpoint.read_state_dict` returns), with keys
+    `ganzoo.backend.torch_checkpoint.read_state_dict` returns), with keys
     such as `Conv2d_1a_3x3.conv.weight`, `Conv2d_1a_3x3.bn.running_var`,
     `Mixed_5b.branch1x1.conv.weight`, `fc.weight` and `fc.bias`. The Keras
     layer `Mixed_5b__branch1x1__conv` takes `Mixed_5b.branch1x1.conv.*`.
@@ -47,7 +47,7 @@ def convert_state_dict(arrays, model=None):
     Example:
 
     ```python
-    from ganzoo.interop.torch_checkpoint import read_state_dict
+    from ganzoo.backend.torch_checkpoint import read_state_dict
 
     arrays = read_state_dict("pt_inception-2015-12-05-6726825d.pth")
     model = convert_state_dict(arrays)

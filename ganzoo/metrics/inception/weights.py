@@ -162,7 +162,7 @@ def _load_local(path):
         model = build_fid_inception()
         model.load_weights(path)
         return model
-    from ganzoo.interop.torch_checkpoint import read_state_dict
+    from ganzoo.backend.torch_checkpoint import read_state_dict
 
     return convert_state_dict(read_state_dict(path))
 
@@ -179,7 +179,7 @@ def _load_published(url, sha256):
         model.load_weights(converted)
         return model
 
-    from ganzoo.interop.torch_checkpoint import read_state_dict
+    from ganzoo.backend.torch_checkpoint import read_state_dict
 
     source = download.fetch(url, sha256, subdir=CACHE_SUBDIR)
     model = convert_state_dict(read_state_dict(source))

@@ -153,7 +153,7 @@ def load_resnet_generator_state_dict(
             `num_blocks`, `dropout`, filters and normalisation as the
             checkpoint.
         state_dict: `{name: numpy.ndarray}` (see
-            `ganzoo.interop.torch_checkpoint.read_state_dict`).
+            `ganzoo.backend.torch_checkpoint.read_state_dict`).
         num_blocks: Residual blocks.
         dropout: Whether the blocks have dropout.
 

@@ -93,7 +93,7 @@ def load_unet_generator_state_dict(generator, state_dict, num_downs=NUM_DOWNS):
         generator: From `ganzoo.layers.build_unet_generator` with the same
             `num_downs`, filters and normalisation as the checkpoint.
         state_dict: `{name: numpy.ndarray}` (see
-            `ganzoo.interop.torch_checkpoint.read_state_dict`).
+            `ganzoo.backend.torch_checkpoint.read_state_dict`).
         num_downs: Levels of the U-Net.
 
     Returns:
