@@ -78,9 +78,7 @@ def _write_preset(model, staging, name, metadata, sample_inputs):
     config = keras.saving.serialize_keras_object(model)
     config.pop("compile_config", None)  # presets carry no optimizer
     _write_json(os.path.join(staging, CONFIG_FILE), config)
-    _uncompiled_twin(model, config).save_weights(
-        os.path.join(staging, WEIGHTS_FILE)
-    )
+    _uncompiled_twin(model, config).save_weights(os.path.join(staging, WEIGHTS_FILE))
     files = [CONFIG_FILE, WEIGHTS_FILE]
     meta = dict(metadata or {})
     samples = _sample_grid(model, sample_inputs)
