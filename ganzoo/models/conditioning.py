@@ -38,6 +38,11 @@ class ClassConditional:
 
     batch_check_names = ("invalid_labels",)
 
+    @property
+    def generator_classes(self):
+        """The generator takes the one-hot label of `num_classes` classes."""
+        return self.num_classes
+
     def one_hot(self, labels):
         """Class ids `(n,)` as float one-hot vectors `(n, num_classes)`."""
         return ops.one_hot(ops.cast(labels, "int32"), self.num_classes)

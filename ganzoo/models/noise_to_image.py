@@ -37,6 +37,10 @@ class NoiseToImageGAN(BaseGAN):
     (InfoGAN's Q network, StackedGAN's four players).
     """
 
+    #: Number of classes whose one-hot label the generator takes beside the
+    #: noise; `None`: noise only (`ClassConditional` sets it).
+    generator_classes = None
+
     #: Discriminator updates per generator update (WGAN's `n_critic`).
     discriminator_steps = 1
 

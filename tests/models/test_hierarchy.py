@@ -10,6 +10,7 @@ import pytest
 import ganzoo
 from ganzoo import validation
 from ganzoo.models.conditioning import ClassConditional
+from ganzoo.models.dcgan.mixin import DCGANNetworks
 from ganzoo.models.dcgan.networks import build_dcgan_discriminator
 
 BASES = (ganzoo.NoiseToImageGAN, ganzoo.ImageToImageGAN)
@@ -56,6 +57,35 @@ def test_conditioning_is_a_capability_of_the_labelled_families():
     conditional = {cls for cls in FAMILIES if issubclass(cls, ClassConditional)}
     assert conditional == {ganzoo.CGAN, ganzoo.ConditionalDCGAN, ganzoo.ACGAN}
     assert not issubclass(ClassConditional, ganzoo.BaseGAN)
+
+
+def test_families_on_dcgan_networks_share_its_generator_and_options():
+    on_dcgan = {cls for cls in FAMILIES if issubclass(cls, DCGANNetworks)}
+    assert on_dcgan == {
+        ganzoo.DCGAN,
+        ganzoo.ConditionalDCGAN,
+        ganzoo.ACGAN,
+        ganzoo.SGAN,
+        ganzoo.WGAN,
+        ganzoo.WGANGP,
+        ganzoo.LSGAN,
+        ganzoo.SNGAN,
+    }
+    reference = ganzoo.DCGAN(**_tiny(ganzoo.DCGAN)).generator
+    kernels = [tuple(w.shape) for w in reference.weights]
+    for cls in on_dcgan:
+        model = cls(**_tiny(cls))
+        generator = model.generator
+        conditional = issubclass(cls, ClassConditional)
+        assert len(generator.inputs) == (2 if conditional else 1), cls
+        shapes = [tuple(w.shape) for w in generator.weights]
+        # The one-hot label widens the projection's input, and nothing else.
+        label_width = model.num_classes if conditional else 0
+        assert shapes[0] == (kernels[0][0] + label_width, kernels[0][1]), cls
+        assert shapes[1:] == kernels[1:], cls
+        takes_dropout = "dropout" in inspect.signature(cls.__init__).parameters
+        assert ("dropout" in model.get_config()) == takes_dropout, cls
+        assert model.get_config()["filters"] == 4
 
 
 def test_wgan_gp_has_no_clipping_hook():

@@ -8,8 +8,7 @@ from ganzoo import losses
 from ganzoo import validation
 from ganzoo.models.acgan.networks import build_auxiliary_classifier_discriminator
 from ganzoo.models.conditioning import ClassConditional
-from ganzoo.models.dcgan.networks import build_dcgan_generator
-from ganzoo.models.dcgan.networks import check_dcgan_options
+from ganzoo.models.dcgan.mixin import DCGANNetworks
 from ganzoo.models.labels import check_num_classes
 from ganzoo.models.noise_to_image import NoiseToImageGAN
 
@@ -22,7 +21,7 @@ def class_loss(labels, class_logits):
 
 
 @keras.saving.register_keras_serializable(package="ganzoo")
-class ACGAN(ClassConditional, NoiseToImageGAN):
+class ACGAN(ClassConditional, DCGANNetworks, NoiseToImageGAN):
     """Auxiliary classifier GAN: the discriminator also classifies.
 
     The generator is the conditional DCGAN's (noise and one-hot label
@@ -107,27 +106,14 @@ class ACGAN(ClassConditional, NoiseToImageGAN):
         classify_fakes=True,
         **kwargs,
     ):
-        self.image_shape = validation.check_image_shape(image_shape, multiple_of=4)
+        self.set_network_options(image_shape, latent_dim, filters, kernel_size, dropout)
         self.num_classes = check_num_classes(num_classes)
-        self.latent_dim = validation.check_positive_int(latent_dim, "latent_dim")
-        self.filters, self.kernel_size, self.dropout = check_dcgan_options(
-            filters, kernel_size, dropout
-        )
         self.adversarial_loss = losses.get(loss)
         self.classify_fakes = validation.check_bool(classify_fakes, "classify_fakes")
         super().__init__(seed=seed, **kwargs)
         self.generator = self.build_generator()
         self.discriminator = self.build_discriminator()
         self.finish_build()
-
-    def build_generator(self):
-        return build_dcgan_generator(
-            self.image_shape,
-            self.latent_dim,
-            self.filters,
-            self.kernel_size,
-            num_classes=self.num_classes,
-        )
 
     def build_discriminator(self):
         return build_auxiliary_classifier_discriminator(
@@ -141,12 +127,7 @@ class ACGAN(ClassConditional, NoiseToImageGAN):
     def get_config(self):
         config = super().get_config()
         config.update(
-            image_shape=list(self.image_shape),
             num_classes=self.num_classes,
-            latent_dim=self.latent_dim,
-            filters=self.filters,
-            kernel_size=self.kernel_size,
-            dropout=self.dropout,
             loss=self.adversarial_loss.name,
             classify_fakes=self.classify_fakes,
         )

@@ -4,9 +4,9 @@ import keras
 
 from ganzoo import losses
 from ganzoo import validation
-from ganzoo.models.cgan.networks import build_conditional_mlp_discriminator
-from ganzoo.models.cgan.networks import build_conditional_mlp_generator
 from ganzoo.models.conditioning import ClassConditional
+from ganzoo.models.gan.networks import build_mlp_discriminator
+from ganzoo.models.gan.networks import build_mlp_generator
 from ganzoo.models.labels import check_num_classes
 from ganzoo.models.noise_to_image import NoiseToImageGAN
 
@@ -81,12 +81,12 @@ class CGAN(ClassConditional, NoiseToImageGAN):
         self.finish_build()
 
     def build_generator(self):
-        return build_conditional_mlp_generator(
-            self.image_shape, self.latent_dim, self.num_classes
+        return build_mlp_generator(
+            self.image_shape, self.latent_dim, num_classes=self.num_classes
         )
 
     def build_discriminator(self):
-        return build_conditional_mlp_discriminator(self.image_shape, self.num_classes)
+        return build_mlp_discriminator(self.image_shape, num_classes=self.num_classes)
 
     def get_config(self):
         config = super().get_config()

@@ -3,17 +3,15 @@
 import keras
 
 from ganzoo import losses
-from ganzoo import validation
 from ganzoo.models.cgan.networks import build_conditional_dcgan_discriminator
 from ganzoo.models.conditioning import ClassConditional
-from ganzoo.models.dcgan.networks import build_dcgan_generator
-from ganzoo.models.dcgan.networks import check_dcgan_options
+from ganzoo.models.dcgan.mixin import DCGANNetworks
 from ganzoo.models.labels import check_num_classes
 from ganzoo.models.noise_to_image import NoiseToImageGAN
 
 
 @keras.saving.register_keras_serializable(package="ganzoo")
-class ConditionalDCGAN(ClassConditional, NoiseToImageGAN):
+class ConditionalDCGAN(ClassConditional, DCGANNetworks, NoiseToImageGAN):
     """Conditional DCGAN: the conditional GAN's game on DCGAN's networks.
 
     The generator projects the one-hot label to a map the size of its seed
@@ -79,26 +77,13 @@ class ConditionalDCGAN(ClassConditional, NoiseToImageGAN):
         seed=None,
         **kwargs,
     ):
-        self.image_shape = validation.check_image_shape(image_shape, multiple_of=4)
+        self.set_network_options(image_shape, latent_dim, filters, kernel_size, dropout)
         self.num_classes = check_num_classes(num_classes)
-        self.latent_dim = validation.check_positive_int(latent_dim, "latent_dim")
-        self.filters, self.kernel_size, self.dropout = check_dcgan_options(
-            filters, kernel_size, dropout
-        )
         self.adversarial_loss = losses.get(loss)
         super().__init__(seed=seed, **kwargs)
         self.generator = self.build_generator()
         self.discriminator = self.build_discriminator()
         self.finish_build()
-
-    def build_generator(self):
-        return build_dcgan_generator(
-            self.image_shape,
-            self.latent_dim,
-            self.filters,
-            self.kernel_size,
-            num_classes=self.num_classes,
-        )
 
     def build_discriminator(self):
         return build_conditional_dcgan_discriminator(
@@ -111,13 +96,5 @@ class ConditionalDCGAN(ClassConditional, NoiseToImageGAN):
 
     def get_config(self):
         config = super().get_config()
-        config.update(
-            image_shape=list(self.image_shape),
-            num_classes=self.num_classes,
-            latent_dim=self.latent_dim,
-            filters=self.filters,
-            kernel_size=self.kernel_size,
-            dropout=self.dropout,
-            loss=self.adversarial_loss.name,
-        )
+        config.update(num_classes=self.num_classes, loss=self.adversarial_loss.name)
         return config

@@ -1,62 +1,17 @@
-"""Label-conditioned networks of CGAN and the conditional DCGAN.
+"""The label-conditioned discriminator of the conditional DCGAN.
 
-Every network here takes the class as a one-hot vector (the models turn
-class ids into one-hot vectors with `keras.ops.one_hot`), as Mirza &
-Osindero (2014) feed `y`. A Dense layer on a one-hot vector is a learned
-label embedding.
+It takes the class as a one-hot vector (the models turn class ids into
+one-hot vectors with `keras.ops.one_hot`), as Mirza & Osindero (2014) feed
+`y`. CGAN's networks are the GAN's MLPs with their `num_classes` option
+(`ganzoo.models.gan.networks`).
 """
 
-import math
 import warnings
 
-import keras
 from keras import layers
 
-from ganzoo.layers.precision import output_dtype
 from ganzoo.models.dcgan import networks as dcgan_networks
 from ganzoo.models.dcgan.networks import build_dcgan_discriminator
-
-
-def build_conditional_mlp_generator(
-    image_shape, latent_dim, num_classes, units=(128, 256, 512, 1024)
-):
-    """The GAN's MLP generator on the noise concatenated with the one-hot label.
-
-    Dense layers with LeakyReLU(0.2) and BatchNorm (epsilon 0.8, momentum
-    0.9) after all but the first, then a `tanh` image.
-    """
-    z = keras.Input((latent_dim,), name="z")
-    onehot = keras.Input((num_classes,), name="label")
-    x = layers.Concatenate(name="z_and_label")([z, onehot])
-    for i, width in enumerate(units):
-        x = layers.Dense(width, kernel_initializer="he_uniform", name=f"dense_{i}")(x)
-        if i > 0:
-            x = layers.BatchNormalization(momentum=0.9, epsilon=0.8, name=f"bn_{i}")(x)
-        x = layers.LeakyReLU(0.2, name=f"leaky_relu_{i}")(x)
-    x = layers.Dense(
-        math.prod(image_shape),
-        activation="tanh",
-        kernel_initializer="he_uniform",
-        name="to_pixels",
-        dtype=output_dtype(),
-    )(x)
-    images = layers.Reshape(image_shape, name="to_image", dtype=output_dtype())(x)
-    return keras.Model([z, onehot], images, name="generator")
-
-
-def build_conditional_mlp_discriminator(image_shape, num_classes, units=(512, 256)):
-    """The flattened image concatenated with the one-hot label, Dense, one logit."""
-    images = keras.Input(image_shape, name="images")
-    onehot = keras.Input((num_classes,), name="label")
-    x = layers.Flatten(name="flatten")(images)
-    x = layers.Concatenate(name="image_and_label")([x, onehot])
-    for i, width in enumerate(units):
-        x = layers.Dense(width, kernel_initializer="he_uniform", name=f"dense_{i}")(x)
-        x = layers.LeakyReLU(0.2, name=f"leaky_relu_{i}")(x)
-    logits = layers.Dense(
-        1, kernel_initializer="he_uniform", name="logit", dtype=output_dtype()
-    )(x)
-    return keras.Model([images, onehot], logits, name="discriminator")
 
 
 def build_conditional_dcgan_discriminator(

@@ -3,15 +3,12 @@
 import keras
 
 from ganzoo import losses
-from ganzoo import validation
-from ganzoo.models.dcgan.networks import build_dcgan_discriminator
-from ganzoo.models.dcgan.networks import build_dcgan_generator
-from ganzoo.models.dcgan.networks import check_dcgan_options
+from ganzoo.models.dcgan.mixin import DCGANNetworks
 from ganzoo.models.noise_to_image import NoiseToImageGAN
 
 
 @keras.saving.register_keras_serializable(package="ganzoo")
-class DCGAN(NoiseToImageGAN):
+class DCGAN(DCGANNetworks, NoiseToImageGAN):
     """Deep convolutional GAN.
 
     The generator projects the noise to a small feature map (7x7 for 28 px,
@@ -64,35 +61,14 @@ class DCGAN(NoiseToImageGAN):
         seed=None,
         **kwargs,
     ):
-        self.image_shape = validation.check_image_shape(image_shape, multiple_of=4)
-        self.latent_dim = validation.check_positive_int(latent_dim, "latent_dim")
-        self.filters, self.kernel_size, self.dropout = check_dcgan_options(
-            filters, kernel_size, dropout
-        )
+        self.set_network_options(image_shape, latent_dim, filters, kernel_size, dropout)
         self.adversarial_loss = losses.get(loss)
         super().__init__(seed=seed, **kwargs)
         self.generator = self.build_generator()
         self.discriminator = self.build_discriminator()
         self.finish_build()
 
-    def build_generator(self):
-        return build_dcgan_generator(
-            self.image_shape, self.latent_dim, self.filters, self.kernel_size
-        )
-
-    def build_discriminator(self):
-        return build_dcgan_discriminator(
-            self.image_shape, self.filters, self.kernel_size, self.dropout
-        )
-
     def get_config(self):
         config = super().get_config()
-        config.update(
-            image_shape=list(self.image_shape),
-            latent_dim=self.latent_dim,
-            filters=self.filters,
-            kernel_size=self.kernel_size,
-            dropout=self.dropout,
-            loss=self.adversarial_loss.name,
-        )
+        config.update(loss=self.adversarial_loss.name)
         return config

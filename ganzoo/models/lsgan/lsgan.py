@@ -6,14 +6,12 @@ import keras
 
 from ganzoo import losses
 from ganzoo import validation
-from ganzoo.models.dcgan.networks import build_dcgan_discriminator
-from ganzoo.models.dcgan.networks import build_dcgan_generator
-from ganzoo.models.dcgan.networks import check_dcgan_options
+from ganzoo.models.dcgan.mixin import DCGANNetworks
 from ganzoo.models.noise_to_image import NoiseToImageGAN
 
 
 @keras.saving.register_keras_serializable(package="ganzoo")
-class LSGAN(NoiseToImageGAN):
+class LSGAN(DCGANNetworks, NoiseToImageGAN):
     """Least-squares GAN.
 
     DCGAN's networks with a linear discriminator output and the paper's
@@ -55,11 +53,7 @@ class LSGAN(NoiseToImageGAN):
         seed=None,
         **kwargs,
     ):
-        self.image_shape = validation.check_image_shape(image_shape, multiple_of=4)
-        self.latent_dim = validation.check_positive_int(latent_dim, "latent_dim")
-        self.filters, self.kernel_size, self.dropout = check_dcgan_options(
-            filters, kernel_size, dropout
-        )
+        self.set_network_options(image_shape, latent_dim, filters, kernel_size, dropout)
         self.targets = _check_targets(targets)
         a, b, c = self.targets
         self.adversarial_loss = losses.AdversarialLoss(
@@ -72,24 +66,9 @@ class LSGAN(NoiseToImageGAN):
         self.discriminator = self.build_discriminator()
         self.finish_build()
 
-    def build_generator(self):
-        return build_dcgan_generator(
-            self.image_shape, self.latent_dim, self.filters, self.kernel_size
-        )
-
-    def build_discriminator(self):
-        return build_dcgan_discriminator(
-            self.image_shape, self.filters, self.kernel_size, self.dropout
-        )
-
     def get_config(self):
         config = super().get_config()
         config.update(
-            image_shape=list(self.image_shape),
-            latent_dim=self.latent_dim,
-            filters=self.filters,
-            kernel_size=self.kernel_size,
-            dropout=self.dropout,
             targets=list(self.targets),
         )
         return config

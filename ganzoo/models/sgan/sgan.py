@@ -6,8 +6,7 @@ from keras import ops
 
 from ganzoo import losses
 from ganzoo import validation
-from ganzoo.models.dcgan.networks import build_dcgan_generator
-from ganzoo.models.dcgan.networks import check_dcgan_options
+from ganzoo.models.dcgan.mixin import DCGANNetworks
 from ganzoo.models.labels import UNLABELLED
 from ganzoo.models.labels import check_fit_labels
 from ganzoo.models.labels import check_labels
@@ -22,7 +21,7 @@ GENERATOR_LOSSES = ("feature_matching", "non_saturating")
 
 
 @keras.saving.register_keras_serializable(package="ganzoo")
-class SGAN(NoiseToImageGAN):
+class SGAN(DCGANNetworks, NoiseToImageGAN):
     """Semi-supervised GAN: the discriminator is an (N + 1)-way classifier.
 
     The discriminator classifies images into the `num_classes` real classes
@@ -104,12 +103,8 @@ class SGAN(NoiseToImageGAN):
         seed=None,
         **kwargs,
     ):
-        self.image_shape = validation.check_image_shape(image_shape, multiple_of=4)
+        self.set_network_options(image_shape, latent_dim, filters, kernel_size, dropout)
         self.num_classes = check_num_classes(num_classes)
-        self.latent_dim = validation.check_positive_int(latent_dim, "latent_dim")
-        self.filters, self.kernel_size, self.dropout = check_dcgan_options(
-            filters, kernel_size, dropout
-        )
         self.generator_loss_name = validation.check_one_of(
             generator_loss, GENERATOR_LOSSES, "generator_loss"
         )
@@ -117,11 +112,6 @@ class SGAN(NoiseToImageGAN):
         self.generator = self.build_generator()
         self.discriminator = self.build_discriminator()
         self.finish_build()
-
-    def build_generator(self):
-        return build_dcgan_generator(
-            self.image_shape, self.latent_dim, self.filters, self.kernel_size
-        )
 
     def build_discriminator(self):
         return build_sgan_discriminator(
@@ -243,12 +233,7 @@ class SGAN(NoiseToImageGAN):
     def get_config(self):
         config = super().get_config()
         config.update(
-            image_shape=list(self.image_shape),
             num_classes=self.num_classes,
-            latent_dim=self.latent_dim,
-            filters=self.filters,
-            kernel_size=self.kernel_size,
-            dropout=self.dropout,
             generator_loss=self.generator_loss_name,
         )
         return config

@@ -4,9 +4,8 @@ import keras
 
 from ganzoo import losses
 from ganzoo import validation
+from ganzoo.models.dcgan.mixin import DCGANNetworks
 from ganzoo.models.dcgan.networks import build_dcgan_discriminator
-from ganzoo.models.dcgan.networks import build_dcgan_generator
-from ganzoo.models.dcgan.networks import check_dcgan_options
 from ganzoo.models.noise_to_image import NoiseToImageGAN
 
 #: Dropout after each discriminator stage: DCGAN's default, which SNGAN's
@@ -15,7 +14,7 @@ SNGAN_DROPOUT = 0.3
 
 
 @keras.saving.register_keras_serializable(package="ganzoo")
-class SNGAN(NoiseToImageGAN):
+class SNGAN(DCGANNetworks, NoiseToImageGAN):
     """GAN whose discriminator has spectrally normalised weights.
 
     DCGAN's generator; DCGAN's discriminator with each Conv2D and the final
@@ -55,9 +54,7 @@ class SNGAN(NoiseToImageGAN):
         seed=None,
         **kwargs,
     ):
-        self.image_shape = validation.check_image_shape(image_shape, multiple_of=4)
-        self.latent_dim = validation.check_positive_int(latent_dim, "latent_dim")
-        self.filters, self.kernel_size, _ = check_dcgan_options(filters, kernel_size)
+        self.set_network_options(image_shape, latent_dim, filters, kernel_size)
         self.discriminator_steps = validation.check_positive_int(n_critic, "n_critic")
         self.adversarial_loss = losses.get(loss)
         super().__init__(seed=seed, **kwargs)
@@ -68,11 +65,6 @@ class SNGAN(NoiseToImageGAN):
     @property
     def n_critic(self):
         return self.discriminator_steps
-
-    def build_generator(self):
-        return build_dcgan_generator(
-            self.image_shape, self.latent_dim, self.filters, self.kernel_size
-        )
 
     def build_discriminator(self):
         return build_dcgan_discriminator(
@@ -88,12 +80,5 @@ class SNGAN(NoiseToImageGAN):
 
     def get_config(self):
         config = super().get_config()
-        config.update(
-            image_shape=list(self.image_shape),
-            latent_dim=self.latent_dim,
-            filters=self.filters,
-            kernel_size=self.kernel_size,
-            n_critic=self.n_critic,
-            loss=self.adversarial_loss.name,
-        )
+        config.update(n_critic=self.n_critic, loss=self.adversarial_loss.name)
         return config

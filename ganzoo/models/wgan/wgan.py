@@ -5,14 +5,13 @@ from keras import ops
 
 from ganzoo import losses
 from ganzoo import validation
-from ganzoo.models.dcgan.networks import build_dcgan_generator
-from ganzoo.models.dcgan.networks import check_dcgan_options
+from ganzoo.models.dcgan.mixin import DCGANNetworks
 from ganzoo.models.noise_to_image import NoiseToImageGAN
 from ganzoo.models.wgan.networks import build_critic
 
 
 @keras.saving.register_keras_serializable(package="ganzoo")
-class WGAN(NoiseToImageGAN):
+class WGAN(DCGANNetworks, NoiseToImageGAN):
     """Wasserstein GAN with weight clipping.
 
     DCGAN's networks, with a critic (the discriminator without dropout; its
@@ -64,9 +63,7 @@ class WGAN(NoiseToImageGAN):
         seed=None,
         **kwargs,
     ):
-        self.image_shape = validation.check_image_shape(image_shape, multiple_of=4)
-        self.latent_dim = validation.check_positive_int(latent_dim, "latent_dim")
-        self.filters, self.kernel_size, _ = check_dcgan_options(filters, kernel_size)
+        self.set_network_options(image_shape, latent_dim, filters, kernel_size)
         self.discriminator_steps = validation.check_positive_int(n_critic, "n_critic")
         self.clip_value = _check_clip_value(clip_value)
         self.adversarial_loss = losses.get("wasserstein")
@@ -78,11 +75,6 @@ class WGAN(NoiseToImageGAN):
     @property
     def n_critic(self):
         return self.discriminator_steps
-
-    def build_generator(self):
-        return build_dcgan_generator(
-            self.image_shape, self.latent_dim, self.filters, self.kernel_size
-        )
 
     def build_discriminator(self):
         return build_critic(self.image_shape, self.filters, self.kernel_size)
@@ -99,14 +91,7 @@ class WGAN(NoiseToImageGAN):
 
     def get_config(self):
         config = super().get_config()
-        config.update(
-            image_shape=list(self.image_shape),
-            latent_dim=self.latent_dim,
-            filters=self.filters,
-            kernel_size=self.kernel_size,
-            n_critic=self.n_critic,
-            clip_value=self.clip_value,
-        )
+        config.update(n_critic=self.n_critic, clip_value=self.clip_value)
         return config
 
 

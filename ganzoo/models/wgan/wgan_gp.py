@@ -6,14 +6,13 @@ from keras import ops
 from ganzoo import backend
 from ganzoo import losses
 from ganzoo import validation
-from ganzoo.models.dcgan.networks import build_dcgan_generator
-from ganzoo.models.dcgan.networks import check_dcgan_options
+from ganzoo.models.dcgan.mixin import DCGANNetworks
 from ganzoo.models.noise_to_image import NoiseToImageGAN
 from ganzoo.models.wgan.networks import build_critic
 
 
 @keras.saving.register_keras_serializable(package="ganzoo")
-class WGANGP(NoiseToImageGAN):
+class WGANGP(DCGANNetworks, NoiseToImageGAN):
     """Wasserstein GAN with gradient penalty.
 
     `WGAN`'s networks and loss without weight clipping: the critic's loss
@@ -57,9 +56,7 @@ class WGANGP(NoiseToImageGAN):
         seed=None,
         **kwargs,
     ):
-        self.image_shape = validation.check_image_shape(image_shape, multiple_of=4)
-        self.latent_dim = validation.check_positive_int(latent_dim, "latent_dim")
-        self.filters, self.kernel_size, _ = check_dcgan_options(filters, kernel_size)
+        self.set_network_options(image_shape, latent_dim, filters, kernel_size)
         self.discriminator_steps = validation.check_positive_int(n_critic, "n_critic")
         self.gp_weight = validation.check_non_negative_number(gp_weight, "gp_weight")
         self.adversarial_loss = losses.get("wasserstein")
@@ -71,11 +68,6 @@ class WGANGP(NoiseToImageGAN):
     @property
     def n_critic(self):
         return self.discriminator_steps
-
-    def build_generator(self):
-        return build_dcgan_generator(
-            self.image_shape, self.latent_dim, self.filters, self.kernel_size
-        )
 
     def build_discriminator(self):
         return build_critic(self.image_shape, self.filters, self.kernel_size)
@@ -115,12 +107,5 @@ class WGANGP(NoiseToImageGAN):
 
     def get_config(self):
         config = super().get_config()
-        config.update(
-            image_shape=list(self.image_shape),
-            latent_dim=self.latent_dim,
-            filters=self.filters,
-            kernel_size=self.kernel_size,
-            n_critic=self.n_critic,
-            gp_weight=self.gp_weight,
-        )
+        config.update(n_critic=self.n_critic, gp_weight=self.gp_weight)
         return config
