@@ -105,14 +105,24 @@ def get(identifier):
 
     Returns:
         An `AdversarialLoss`.
+
+    Raises:
+        TypeError: `identifier` is neither a string nor an `AdversarialLoss`.
+        ValueError: `identifier` is not a known name.
     """
     if isinstance(identifier, AdversarialLoss):
         return identifier
+    if not isinstance(identifier, str):
+        raise TypeError(
+            "`loss` must be a name from `ganzoo.losses.names()` or an "
+            f"`AdversarialLoss`. Received: loss={identifier!r} of type "
+            f"{type(identifier).__name__}"
+        )
     if isinstance(identifier, str) and identifier in _LOSSES:
         return _LOSSES[identifier]
     close = difflib.get_close_matches(str(identifier), names(), n=1)
     hint = f" Did you mean '{close[0]}'?" if close else ""
     raise ValueError(
-        f"Unknown adversarial loss. Expected one of {names()}.{hint} "
+        f"Unknown adversarial loss: `loss` must be one of {names()}.{hint} "
         f"Received: loss={identifier!r}"
     )

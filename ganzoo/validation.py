@@ -99,8 +99,18 @@ def _interval(low, high, open_low, open_high):
 
 
 def check_one_of(value, choices, arg):
-    """Returns `value` if it is one of `choices`; raises `ValueError` if not."""
-    if not isinstance(value, str) or value not in choices:
+    """Returns `value` if it is one of the strings `choices`.
+
+    Raises:
+        TypeError: `value` is not a string.
+        ValueError: `value` is a string not in `choices`.
+    """
+    if not isinstance(value, str):
+        raise TypeError(
+            f"`{arg}` must be a string, one of {list(choices)}. Received: "
+            f"{arg}={value!r} of type {type(value).__name__}"
+        )
+    if value not in choices:
         raise ValueError(
             f"`{arg}` must be one of {list(choices)}. Received: {arg}={value!r}"
         )

@@ -52,6 +52,8 @@ def test_losses_match_their_definitions(name, d_expected, g_expected):
 def test_unknown_loss():
     with pytest.raises(ValueError, match="Received: loss='wgan'"):
         losses.get("wgan")
+    with pytest.raises(TypeError, match="Received: loss=3 of type int"):
+        losses.get(3)
 
 
 def test_uint8_round_trip():

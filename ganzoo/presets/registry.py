@@ -80,9 +80,13 @@ def is_registered(name):
 
 
 def registered_presets(class_names=None):
-    """`PresetInfo`s in registration order, optionally of some classes only."""
+    """`PresetInfo`s sorted by name, optionally of some classes only.
+
+    Sorted, because registration order follows the order in which modules
+    happen to be imported.
+    """
     return [
         info
-        for info in _REGISTRY.values()
+        for _, info in sorted(_REGISTRY.items())
         if class_names is None or info.class_name in class_names
     ]

@@ -195,8 +195,7 @@ def published_table(family=None):
         "| Preset | Class | What it does | Published file |",
         "| --- | --- | --- | --- |",
     ]
-    # By name: registration order follows import order, which is no order.
-    for row in sorted(list_presets(family), key=lambda row: row["name"]):
+    for row in list_presets(family):
         if row.get("downloads_on_first_use"):
             file_name = row["source"].rsplit("/", 1)[-1]
             lines.append(

@@ -281,6 +281,12 @@ def test_corrupted_weights_are_refused(tiny_preset, tmp_path):
 SHIPPED = [p.name for p in registered_presets() if p.source == "builtin"]
 
 
+def test_listings_are_sorted_by_name_whatever_the_import_order():
+    names = [row["name"] for row in ganzoo.list_presets()]
+    assert names == sorted(names) and len(names) > 30
+    assert list(ganzoo.CycleGAN.presets) == sorted(ganzoo.CycleGAN.presets)
+
+
 @pytest.mark.parametrize("name", SHIPPED)
 def test_shipped_preset_matches_its_recorded_output(name):
     model = ganzoo.from_preset(name)
