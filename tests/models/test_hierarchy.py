@@ -128,11 +128,24 @@ def test_moved_network_helpers_still_import_with_a_warning():
     for name in ("dcgan_features", "tiled_label"):
         with pytest.warns(DeprecationWarning, match="dcgan.networks"):
             getattr(networks, name)
+    for name in (
+        "build_conditional_mlp_generator",
+        "build_conditional_mlp_discriminator",
+    ):
+        with pytest.warns(DeprecationWarning, match="gan.networks.build_mlp_"):
+            getattr(networks, name)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DeprecationWarning)
         images = keras.Input((16, 16, 1))
         features = networks.dcgan_features(images, 4, 3, 0.0, stages=2)
+        generator = networks.build_conditional_mlp_generator((4, 4, 1), 3, 2, (8,))
+        discriminator = networks.build_conditional_mlp_discriminator((4, 4, 1), 2)
     assert features.shape == (None, 8 * 4 * 4)
+    assert [tuple(i.shape) for i in generator.inputs] == [(None, 3), (None, 2)]
+    assert [tuple(i.shape) for i in discriminator.inputs] == [
+        (None, 4, 4, 1),
+        (None, 2),
+    ]
     with pytest.raises(AttributeError):
         networks.no_such_builder  # noqa: B018
 

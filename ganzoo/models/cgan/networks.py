@@ -12,6 +12,7 @@ from keras import layers
 
 from ganzoo.models.dcgan import networks as dcgan_networks
 from ganzoo.models.dcgan.networks import build_dcgan_discriminator
+from ganzoo.models.gan import networks as gan_networks
 
 
 def build_conditional_dcgan_discriminator(
@@ -31,20 +32,34 @@ def build_conditional_dcgan_discriminator(
 
 
 def __getattr__(name):
-    # DCGAN's trunk and the label tiling moved to ganzoo.models.dcgan.networks.
+    # Helpers that moved, each with what replaces it.
     moved = {
-        "dcgan_features": _dcgan_features,
-        "tiled_label": dcgan_networks.tiled_label,
+        "dcgan_features": (
+            _dcgan_features,
+            "`ganzoo.models.dcgan.networks.dcgan_trunk` (and its `label` "
+            "argument) or `build_dcgan_discriminator`",
+        ),
+        "tiled_label": (
+            dcgan_networks.tiled_label,
+            "`ganzoo.models.dcgan.networks.tiled_label`",
+        ),
+        "build_conditional_mlp_generator": (
+            _conditional_mlp_generator,
+            "`ganzoo.models.gan.networks.build_mlp_generator(..., num_classes=)`",
+        ),
+        "build_conditional_mlp_discriminator": (
+            _conditional_mlp_discriminator,
+            "`ganzoo.models.gan.networks.build_mlp_discriminator(..., num_classes=)`",
+        ),
     }
     if name in moved:
+        function, replacement = moved[name]
         warnings.warn(
-            f"`ganzoo.models.cgan.networks.{name}` is deprecated: use "
-            "`ganzoo.models.dcgan.networks.dcgan_trunk` (and its `label` "
-            "argument) or `build_dcgan_discriminator`.",
+            f"`ganzoo.models.cgan.networks.{name}` is deprecated: use {replacement}.",
             DeprecationWarning,
             stacklevel=2,
         )
-        return moved[name]
+        return function
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
@@ -53,3 +68,19 @@ def _dcgan_features(x, filters, kernel_size, dropout, stages):
     del stages  # the trunk derives it from the image size, as every caller did
     x = dcgan_networks.dcgan_trunk(x, filters, kernel_size, dropout)
     return layers.Flatten(name="flatten")(x)
+
+
+def _conditional_mlp_generator(
+    image_shape, latent_dim, num_classes, units=(128, 256, 512, 1024)
+):
+    """The former `build_conditional_mlp_generator`."""
+    return gan_networks.build_mlp_generator(
+        image_shape, latent_dim, units, num_classes=num_classes
+    )
+
+
+def _conditional_mlp_discriminator(image_shape, num_classes, units=(512, 256)):
+    """The former `build_conditional_mlp_discriminator`."""
+    return gan_networks.build_mlp_discriminator(
+        image_shape, units, num_classes=num_classes
+    )
