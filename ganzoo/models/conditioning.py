@@ -5,10 +5,10 @@ from keras import ops
 
 from ganzoo import validation
 from ganzoo.models.labels import balanced_labels
+from ganzoo.models.labels import batch_labels
 from ganzoo.models.labels import check_fit_labels
 from ganzoo.models.labels import check_labels
 from ganzoo.models.labels import invalid_labels_message
-from ganzoo.models.labels import keep_valid
 from ganzoo.models.labels import label_checks
 
 
@@ -86,23 +86,7 @@ class ClassConditional:
                 "class ids as `y`, e.g. `fit(images, labels)`, or a dataset "
                 "yielding `(images, labels)` batches. Received: y=None"
             )
-        shape = tuple(y.shape)
-        if len(shape) == 2 and shape[1] == 1:
-            y = ops.reshape(y, (-1,))
-        elif len(shape) != 1:
-            raise ValueError(
-                "`y` must be integer class ids of shape (batch,), not one-hot "
-                f"vectors. Received: y.shape={shape}"
-            )
-        if None not in (shape[0], images.shape[0]) and shape[0] != images.shape[0]:
-            raise ValueError(
-                "`y` must hold one label per image in `x`. Received: "
-                f"x.shape={tuple(images.shape)}, y.shape={shape}"
-            )
-        dtype = str(y.dtype)
-        if "int" not in dtype and "float" not in dtype:
-            raise TypeError(f"`y` must be integer class ids. Received: y.dtype={dtype}")
-        return keep_valid(ops.cast(y, "int32"), 0, self.num_classes, 0)
+        return batch_labels(y, images, self.num_classes)
 
     # The conditional GAN's game ------------------------------------------
 

@@ -122,6 +122,33 @@ def label_checks(data, low, num_classes):
     return {"invalid_labels": ops.sum(ops.cast(invalid, "float32"))}
 
 
+def batch_labels(y, images, num_classes, low=0):
+    """A training batch's labels `y` as int32 class ids `(batch,)`.
+
+    Takes ids of shape `(batch,)` or `(batch, 1)` (`low = -1` admits `-1`
+    for unlabelled images) and refuses one-hot vectors, a count other than
+    the images', and labels that are not numbers. Ids outside
+    `[low, num_classes)` become `low`; `label_checks` counts them.
+    """
+    unlabelled = ", -1 for unlabelled images" if low < 0 else ""
+    shape = tuple(y.shape)
+    if not (len(shape) == 1 or (len(shape) == 2 and shape[1] == 1)):
+        raise ValueError(
+            f"`y` must be integer class ids of shape (batch,){unlabelled}, not "
+            f"one-hot vectors. Received: y.shape={shape}"
+        )
+    if None not in (shape[0], images.shape[0]) and shape[0] != images.shape[0]:
+        raise ValueError(
+            "`y` must hold one label per image in `x`. Received: "
+            f"x.shape={tuple(images.shape)}, y.shape={shape}"
+        )
+    dtype = str(y.dtype)
+    if "int" not in dtype and "float" not in dtype:
+        raise TypeError(f"`y` must be integer class ids. Received: y.dtype={dtype}")
+    labels = ops.reshape(ops.cast(y, "int32"), (-1,))
+    return keep_valid(labels, low, num_classes, low)
+
+
 def keep_valid(labels, low, num_classes, fallback):
     """`labels` with those outside `[low, num_classes)` set to `fallback`.
 

@@ -8,11 +8,11 @@ from ganzoo import losses
 from ganzoo import validation
 from ganzoo.models.dcgan.mixin import DCGANNetworks
 from ganzoo.models.labels import UNLABELLED
+from ganzoo.models.labels import batch_labels
 from ganzoo.models.labels import check_fit_labels
 from ganzoo.models.labels import check_labels
 from ganzoo.models.labels import check_num_classes
 from ganzoo.models.labels import invalid_labels_message
-from ganzoo.models.labels import keep_valid
 from ganzoo.models.labels import label_checks
 from ganzoo.models.noise_to_image import NoiseToImageGAN
 from ganzoo.models.sgan.networks import build_sgan_discriminator
@@ -135,14 +135,7 @@ class SGAN(DCGANNetworks, NoiseToImageGAN):
                 "labels (`y` is None)."
             )
         images = validation.check_images(x, self.image_shape, arg="x")
-        shape = tuple(y.shape)
-        if not (len(shape) == 1 or (len(shape) == 2 and shape[1] == 1)):
-            raise ValueError(
-                "`y` must be class ids of shape (batch,), -1 for unlabelled "
-                f"images, not one-hot vectors. Received: y.shape={shape}"
-            )
-        labels = ops.reshape(ops.cast(y, "int32"), (-1,))
-        return images, keep_valid(labels, UNLABELLED, self.num_classes, UNLABELLED)
+        return images, batch_labels(y, images, self.num_classes, low=UNLABELLED)
 
     batch_check_names = ("invalid_labels",)
 

@@ -330,15 +330,7 @@ class StackedGAN(NoiseToImageGAN):
                 "yielded images only."
             )
         images = validation.check_images(x, self.image_shape, arg="x")
-        shape = tuple(y.shape)
-        if not (len(shape) == 1 or (len(shape) == 2 and shape[1] == 1)):
-            raise ValueError(
-                "Labels `y` must be integer class ids of shape (batch,). "
-                f"Received: y.shape={shape}"
-            )
-        labels = label_utils.keep_valid(
-            ops.cast(ops.reshape(y, (-1,)), "int32"), 0, self.num_classes, 0
-        )
+        labels = label_utils.batch_labels(y, images, self.num_classes)
         labels = ops.one_hot(labels, self.num_classes)
         features = ops.stop_gradient(self.encoder0(images, training=False))
         return images, labels, features
