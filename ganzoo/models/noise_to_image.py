@@ -29,9 +29,10 @@ class NoiseToImageGAN(BaseGAN):
       mode. Families with inputs beside the noise (labels, codes) override
       `generate` to assemble them and end in `run_generator(inputs)`.
 
-    A family sets `self.image_shape` and `self.latent_dim`, builds
-    `self.generator` and `self.discriminator` (`keras.Model`s) and
-    `self.adversarial_loss` in its `__init__`, and overrides only what its
+    A family sets `self.image_shape`, `self.latent_dim` and
+    `self.adversarial_loss` in its `__init__`, and ends it with
+    `build_networks()`, which calls its `build_generator()` and
+    `build_discriminator()` (`keras.Model`s). It overrides only what its
     paper changes: the losses (WGAN-GP's penalty, ACGAN's class loss), the
     log names, the optimizers, or `phases()` itself for another game
     (InfoGAN's Q network, StackedGAN's four players).
@@ -51,6 +52,22 @@ class NoiseToImageGAN(BaseGAN):
     #: What `discriminator_loss` and `generator_loss` put in their logs.
     discriminator_log_names = ("d_loss",)
     generator_log_names = ("g_loss",)
+
+    @property
+    def n_critic(self):
+        """`discriminator_steps`, by the name the Wasserstein papers give it."""
+        return self.discriminator_steps
+
+    def build_networks(self):
+        """Builds the generator and the discriminator, then finishes the model.
+
+        The last call of a family's `__init__`, after `super().__init__()`:
+        the family's `build_generator()` and `build_discriminator()` become
+        `self.generator` and `self.discriminator`, then `finish_build()`.
+        """
+        self.generator = self.build_generator()
+        self.discriminator = self.build_discriminator()
+        self.finish_build()
 
     # Training ----------------------------------------------------------------
 

@@ -111,9 +111,7 @@ class ACGAN(ClassConditional, DCGANNetworks, NoiseToImageGAN):
         self.adversarial_loss = losses.get(loss)
         self.classify_fakes = validation.check_bool(classify_fakes, "classify_fakes")
         super().__init__(seed=seed, **kwargs)
-        self.generator = self.build_generator()
-        self.discriminator = self.build_discriminator()
-        self.finish_build()
+        self.build_networks()
 
     def build_discriminator(self):
         return build_auxiliary_classifier_discriminator(

@@ -76,9 +76,7 @@ class CGAN(ClassConditional, NoiseToImageGAN):
         self.latent_dim = validation.check_positive_int(latent_dim, "latent_dim")
         self.adversarial_loss = losses.get(loss)
         super().__init__(seed=seed, **kwargs)
-        self.generator = self.build_generator()
-        self.discriminator = self.build_discriminator()
-        self.finish_build()
+        self.build_networks()
 
     def build_generator(self):
         return build_mlp_generator(

@@ -81,9 +81,7 @@ class ConditionalDCGAN(ClassConditional, DCGANNetworks, NoiseToImageGAN):
         self.num_classes = check_num_classes(num_classes)
         self.adversarial_loss = losses.get(loss)
         super().__init__(seed=seed, **kwargs)
-        self.generator = self.build_generator()
-        self.discriminator = self.build_discriminator()
-        self.finish_build()
+        self.build_networks()
 
     def build_discriminator(self):
         return build_conditional_dcgan_discriminator(

@@ -64,9 +64,7 @@ class DCGAN(DCGANNetworks, NoiseToImageGAN):
         self.set_network_options(image_shape, latent_dim, filters, kernel_size, dropout)
         self.adversarial_loss = losses.get(loss)
         super().__init__(seed=seed, **kwargs)
-        self.generator = self.build_generator()
-        self.discriminator = self.build_discriminator()
-        self.finish_build()
+        self.build_networks()
 
     def get_config(self):
         config = super().get_config()

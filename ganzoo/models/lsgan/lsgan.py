@@ -62,9 +62,7 @@ class LSGAN(DCGANNetworks, NoiseToImageGAN):
             functools.partial(losses.least_squares_generator_loss, c=c),
         )
         super().__init__(seed=seed, **kwargs)
-        self.generator = self.build_generator()
-        self.discriminator = self.build_discriminator()
-        self.finish_build()
+        self.build_networks()
 
     def get_config(self):
         config = super().get_config()

@@ -109,9 +109,7 @@ class SGAN(DCGANNetworks, NoiseToImageGAN):
             generator_loss, GENERATOR_LOSSES, "generator_loss"
         )
         super().__init__(seed=seed, **kwargs)
-        self.generator = self.build_generator()
-        self.discriminator = self.build_discriminator()
-        self.finish_build()
+        self.build_networks()
 
     def build_discriminator(self):
         return build_sgan_discriminator(

@@ -58,13 +58,7 @@ class SNGAN(DCGANNetworks, NoiseToImageGAN):
         self.discriminator_steps = validation.check_positive_int(n_critic, "n_critic")
         self.adversarial_loss = losses.get(loss)
         super().__init__(seed=seed, **kwargs)
-        self.generator = self.build_generator()
-        self.discriminator = self.build_discriminator()
-        self.finish_build()
-
-    @property
-    def n_critic(self):
-        return self.discriminator_steps
+        self.build_networks()
 
     def build_discriminator(self):
         return build_dcgan_discriminator(

@@ -68,13 +68,7 @@ class WGAN(DCGANNetworks, NoiseToImageGAN):
         self.clip_value = _check_clip_value(clip_value)
         self.adversarial_loss = losses.get("wasserstein")
         super().__init__(seed=seed, **kwargs)
-        self.generator = self.build_generator()
-        self.discriminator = self.build_discriminator()
-        self.finish_build()
-
-    @property
-    def n_critic(self):
-        return self.discriminator_steps
+        self.build_networks()
 
     def build_discriminator(self):
         return build_critic(self.image_shape, self.filters, self.kernel_size)

@@ -61,13 +61,7 @@ class WGANGP(DCGANNetworks, NoiseToImageGAN):
         self.gp_weight = validation.check_non_negative_number(gp_weight, "gp_weight")
         self.adversarial_loss = losses.get("wasserstein")
         super().__init__(seed=seed, **kwargs)
-        self.generator = self.build_generator()
-        self.discriminator = self.build_discriminator()
-        self.finish_build()
-
-    @property
-    def n_critic(self):
-        return self.discriminator_steps
+        self.build_networks()
 
     def build_discriminator(self):
         return build_critic(self.image_shape, self.filters, self.kernel_size)
