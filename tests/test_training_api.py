@@ -12,6 +12,7 @@ import pytest
 import ganzoo
 from tests.testing import BACKENDS
 from tests.testing import fake_images
+from tests.testing import model_state
 from tests.testing import runs_on_this_backend
 
 TINY = {"image_shape": (28, 28, 1), "latent_dim": 8, "filters": 4, "seed": 0}
@@ -53,8 +54,38 @@ def torch_loader(images, batch_size):
     return torch.utils.data.DataLoader(dataset, batch_size=batch_size)
 
 
+def trainable_values(model):
+    return [keras.ops.convert_to_numpy(v.value) for v in model.trainable_variables]
+
+
+@pytest.fixture(scope="module")
+def start():
+    """The state (weights, random states, optimizers) runs below start from."""
+    return [keras.ops.convert_to_numpy(v.value) for v in model_state(tiny_model())]
+
+
+def model_from(start):
+    model = tiny_model()
+    for v, value in zip(model_state(model), start, strict=True):
+        v.assign(value)
+    return model
+
+
+@pytest.fixture(scope="module")
+def trained_on_arrays(start):
+    """Weights after two unshuffled epochs on the arrays, and on other images."""
+
+    def train(images):
+        model = model_from(start)
+        model.fit(images, batch_size=8, epochs=2, shuffle=False, verbose=0)
+        return trainable_values(model)
+
+    images = fake_images(24, TINY["image_shape"])
+    return train(images), train(fake_images(24, TINY["image_shape"], seed=1))
+
+
 @pytest.mark.parametrize("source", ["numpy", "tf_data", "py_dataset", "torch"])
-def test_fit_takes_every_data_source(source):
+def test_fit_takes_every_data_source(source, start, trained_on_arrays):
     images = fake_images(24, TINY["image_shape"])
     data = {
         "numpy": lambda: images,
@@ -62,18 +93,33 @@ def test_fit_takes_every_data_source(source):
         "py_dataset": lambda: Batches(images, 8),
         "torch": lambda: torch_loader(images, 8),
     }[source]()
-    model = tiny_model()
-    kwargs = {"batch_size": 8} if source == "numpy" else {"shuffle": False}
-    history = model.fit(data, epochs=2, verbose=0, **kwargs)
+    model = model_from(start)
+    kwargs = {"batch_size": 8} if source == "numpy" else {}
+    history = model.fit(data, epochs=2, shuffle=False, verbose=0, **kwargs)
     assert iterations(model) == [6, 6]
     assert len(history.history["d_loss"]) == 2
+    # The source's batches are what trained the model: the same weights as
+    # from the arrays, which differ from those of other images.
+    expected, from_other_images = trained_on_arrays
+    for got, want in zip(trainable_values(model), expected, strict=True):
+        np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-6)
+    assert any(
+        not np.allclose(want, other, atol=1e-5)
+        for want, other in zip(expected, from_other_images, strict=True)
+    )
 
 
-def test_labels_beside_images_are_ignored_by_unconditional_models():
+def test_labels_beside_images_are_ignored_by_unconditional_models(start):
     images = fake_images(8, TINY["image_shape"])
-    model = tiny_model()
-    model.fit(images, np.arange(8), batch_size=4, verbose=0)
+    model = model_from(start)
+    model.fit(images, np.arange(8), batch_size=4, shuffle=False, verbose=0)
     assert iterations(model) == [2, 2]
+    without_labels = model_from(start)
+    without_labels.fit(images, batch_size=4, shuffle=False, verbose=0)
+    for got, want in zip(
+        trainable_values(model), trainable_values(without_labels), strict=True
+    ):
+        np.testing.assert_allclose(got, want, rtol=1e-6, atol=1e-7)
 
 
 def test_callbacks(tmp_path):

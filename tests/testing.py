@@ -59,6 +59,64 @@ def changed(before, variables):
     ]
 
 
+def model_state(model):
+    """Every variable whose value the next training step depends on.
+
+    The model's variables, its random states and its optimizers' slots and
+    counters, each once.
+    """
+    variables, seen = [], set()
+    optimizers = [model.optimizer] + [getattr(model, n) for n in model.optimizer_names]
+    for v in (
+        list(model.variables)
+        + model.random_states()
+        + [v for optimizer in optimizers for v in optimizer.variables]
+    ):
+        if id(v) not in seen:
+            seen.add(id(v))
+            variables.append(v)
+    return variables
+
+
+def restore(variables, values):
+    """Assigns each variable its value in `values`, a `snapshot`."""
+    for v in variables:
+        v.assign(values[id(v)])
+
+
+def num_images(x):
+    """How many images `x` (an array, or a tuple of arrays) holds."""
+    while isinstance(x, (tuple, list)):
+        x = x[0]
+    return len(x)
+
+
+def first(data, count):
+    """The first `count` items of an array, a tuple of arrays, or None."""
+    if data is None:
+        return None
+    if isinstance(data, (tuple, list)):
+        return type(data)(first(item, count) for item in data)
+    return data[:count]
+
+
+def generated(model):
+    """What the checks compare by default: four images from seed 3."""
+    return {"images": model.generate(4, seed=3)}
+
+
+def assert_same_samples(got, expected, atol, err_msg=""):
+    """Two samplers' outputs (dicts of arrays) agree, output by output."""
+    assert set(got) == set(expected), err_msg
+    for key, value in expected.items():
+        np.testing.assert_allclose(
+            np.asarray(got[key], "float32"),
+            value,
+            atol=atol,
+            err_msg=f"{err_msg} {key}".strip(),
+        )
+
+
 @contextlib.contextmanager
 def dtype_policy(name):
     """Sets Keras's global dtype policy for the block, then restores it."""
@@ -98,14 +156,27 @@ class GANTestCase:
         return model
 
     def run_fit_test(
-        self, cls, init_kwargs, train_data, batch_size, fit_kwargs=None, may_stay=()
+        self,
+        cls,
+        init_kwargs,
+        train_data,
+        batch_size,
+        fit_kwargs=None,
+        may_stay=(),
+        y=None,
+        draws_noise=True,
     ):
         """One epoch moves every phase's variables, and nothing it should not.
 
-        `may_stay` names variable paths whose gradient is legitimately zero
-        at initialisation. Returns the trained model.
+        `train_data` and `y` are what `fit` takes as `x` and `y`. `may_stay`
+        names variable paths whose gradient is legitimately zero at
+        initialisation. `draws_noise`: whether the step draws from the
+        model's own seed generator (if not, its state must stay). Returns
+        the trained model.
         """
-        fit_kwargs = fit_kwargs or {}
+        fit_kwargs = dict(fit_kwargs or {})
+        if y is not None:
+            fit_kwargs["y"] = y
         model = self.make_model(cls, init_kwargs)
         phases = model.phases()
         trained = [
@@ -118,7 +189,7 @@ class GANTestCase:
             if id(v) not in trained_ids and v.path not in may_stay
         ]
         before = snapshot(model.variables)
-        num_steps = -(-len(train_data) // batch_size)
+        num_steps = -(-num_images(train_data) // batch_size)
 
         history = model.fit(
             train_data, batch_size=batch_size, epochs=1, verbose=0, **fit_kwargs
@@ -137,7 +208,8 @@ class GANTestCase:
         moved_ids = {id(v) for v in changed(before, moving_stats)}
         frozen_stats = [v.path for v in moving_stats if id(v) not in moved_ids]
         assert not frozen_stats, f"BatchNorm statistics did not move: {frozen_stats}"
-        assert changed(before, [model.seed_generator.state])
+        noise_moved = bool(changed(before, [model.seed_generator.state]))
+        assert noise_moved == draws_noise, "the model's seed generator"
 
         self.check_iterations(model, num_steps)
         for name, values in history.history.items():
@@ -150,6 +222,58 @@ class GANTestCase:
         assert len(changed(before, trained)) == len(trained)
         self.check_iterations(model, 2 * num_steps)
         return model
+
+    def run_batches_matter_test(self, model, batch, other_batch, may_stay=()):
+        """A step's result depends on its batch, and on nothing else.
+
+        `batch` and `other_batch` are `(x, y)` pairs of one batch each (`y`
+        may be None). From the same state (weights, random states,
+        optimizer slots), one step on `batch` twice gives the same weights,
+        and one step on `other_batch` moves every phase's variables
+        elsewhere. Where there are labels or targets, one step on `batch`'s
+        images with `other_batch`'s labels or targets moves some variable
+        elsewhere (not every phase uses them: StackedGAN's image
+        discriminator does not). A step that ignored its batch, or the
+        labels or targets in it, would fail. The model is left as after the
+        last step.
+        """
+        state = model_state(model)
+        start = snapshot(state)
+        phases = model.phases()
+        trained = [
+            v for phase in phases for v in phase.variables if v.path not in may_stay
+        ]
+
+        def step(x, y):
+            restore(state, start)
+            model.fit(
+                x, y, batch_size=num_images(x), epochs=1, shuffle=False, verbose=0
+            )
+            return snapshot(trained)
+
+        def difference(other, variables):
+            return max(
+                float(np.abs(other[id(v)] - first_run[id(v)]).max())
+                for v in variables
+                if v.path not in may_stay
+            )
+
+        first_run = step(*batch)
+        again = step(*batch)
+        for v in trained:
+            np.testing.assert_allclose(
+                again[id(v)], first_run[id(v)], rtol=1e-6, atol=1e-7, err_msg=v.path
+            )
+        other = step(*other_batch)
+        for phase in phases:
+            assert difference(other, phase.variables) > 1e-6, (
+                f"phase '{phase.name}' ends where it did on another batch"
+            )
+        if batch[1] is not None:
+            other_y = step(batch[0], other_batch[1])
+            assert difference(other_y, trained) > 1e-6, (
+                "the step ends where it did with other labels or targets"
+            )
 
     def check_iterations(self, model, num_steps):
         updates = {}
@@ -164,16 +288,28 @@ class GANTestCase:
             )
         assert int(keras.ops.convert_to_numpy(model.optimizer.iterations)) == num_steps
 
-    def run_saving_test(self, model, tmp_path, train_data, batch_size, may_stay=()):
-        """`.keras` round trip keeps weights and optimizer state; fit goes on."""
+    def run_saving_test(
+        self,
+        model,
+        tmp_path,
+        train_data,
+        batch_size,
+        may_stay=(),
+        y=None,
+        sample=generated,
+    ):
+        """`.keras` round trip keeps weights and optimizer state; fit goes on.
+
+        `sample(model)` gives the outputs (a dict of arrays) that must agree.
+        The loaded model trains one step on the first batch of
+        `train_data` (and `y`); returns it.
+        """
         path = os.path.join(tmp_path, "model.keras")
         model.save(path)
         loaded = keras.saving.load_model(path)
         assert type(loaded) is type(model)
         assert loaded.get_config() == model.get_config()
-        np.testing.assert_allclose(
-            loaded.generate(4, seed=3), model.generate(4, seed=3), atol=1e-6
-        )
+        assert_same_samples(sample(loaded), sample(model), atol=1e-6)
         for name in model.optimizer_names:
             ours, theirs = getattr(model, name), getattr(loaded, name)
             assert type(theirs) is type(ours)
@@ -182,6 +318,13 @@ class GANTestCase:
                     keras.ops.convert_to_numpy(a.value),
                     keras.ops.convert_to_numpy(b.value),
                 )
+        for a, b in zip(
+            model.optimizer.variables, loaded.optimizer.variables, strict=True
+        ):
+            np.testing.assert_array_equal(
+                keras.ops.convert_to_numpy(a.value),
+                keras.ops.convert_to_numpy(b.value),
+            )
         trained = [
             v
             for phase in loaded.phases()
@@ -189,25 +332,43 @@ class GANTestCase:
             if v.path not in may_stay
         ]
         before = snapshot(trained)
-        loaded.fit(train_data[:batch_size], batch_size=batch_size, epochs=1, verbose=0)
+        steps = int(keras.ops.convert_to_numpy(model.optimizer.iterations))
+        loaded.fit(
+            first(train_data, batch_size),
+            first(y, batch_size),
+            batch_size=batch_size,
+            epochs=1,
+            verbose=0,
+        )
         assert len(changed(before, trained)) == len(trained)
+        self.check_iterations(loaded, steps + 1)
         return loaded
 
-    def run_preset_test(self, model, tmp_path, other_backends=True):
+    def run_preset_test(self, model, tmp_path, other_backends=True, sample=generated):
         """`save_to_preset`/`from_preset` round trip, here and on the others."""
         folder = model.save_to_preset(os.path.join(tmp_path, "preset"))
         loaded = type(model).from_preset(folder)
         assert type(loaded) is type(model)
         assert loaded.get_config() == model.get_config()
-        np.testing.assert_allclose(
-            loaded.generate(4, seed=3), model.generate(4, seed=3), atol=1e-6
-        )
+        assert_same_samples(sample(loaded), sample(model), atol=1e-6)
         if other_backends:
             self.run_cross_backend_test(model, tmp_path, path=folder)
         return loaded
 
-    def run_cross_backend_test(self, model, tmp_path, seed=5, num_images=4, path=None):
-        """A `.keras` file (or preset `path`) saved here loads on another backend."""
+    def run_cross_backend_test(
+        self, model, tmp_path, seed=5, num_images=4, path=None, family=None
+    ):
+        """A `.keras` file (or preset `path`) saved here loads on another backend.
+
+        With `family`, a name in `tests.models.families.FAMILIES`: the model
+        is saved both as a preset and as a `.keras` file, and a process on
+        each other backend loads both: the preset's model must give the
+        family's samples of this one, and the `.keras` file's model hold
+        the same weights as the preset's.
+        """
+        if family is not None:
+            self._cross_backend_family_test(model, tmp_path, family)
+            return
         if path is None:
             path = os.path.join(tmp_path, "model.keras")
             model.save(path)
@@ -215,6 +376,18 @@ class GANTestCase:
         for other in other_backends():
             images = load_and_generate_in(other, path, num_images, seed)
             np.testing.assert_allclose(images, expected, atol=1e-5, err_msg=other)
+
+    def _cross_backend_family_test(self, model, tmp_path, family):
+        from tests.models.families import FAMILIES
+
+        path = os.path.join(tmp_path, "other_backends.keras")
+        model.save(path)
+        folder = model.save_to_preset(os.path.join(tmp_path, "other_preset"))
+        expected = FAMILIES[family].sample(model)
+        for other in other_backends():
+            result = run_in_backend(other, _LOAD_AND_SAMPLE, family, folder, path)
+            assert_same_samples(result["sample"], expected, atol=1e-5, err_msg=other)
+            assert result["keras_file_differs"] == [], other
 
     def run_cross_backend_training_test(
         self, model, tmp_path, x, y=None, batch_size=8, may_stay=(), backends=None
@@ -276,6 +449,26 @@ model.fit(data["x"], y, batch_size=int(sys.argv[3]), epochs=1, verbose=0)
 moved = {id(v) for v in changed(before, trained)}
 not_moved = [v.path for v in trained if id(v) not in moved]
 print(json.dumps({"state": state, "not_moved": not_moved}))
+"""
+
+
+_LOAD_AND_SAMPLE = """
+import json, sys
+import keras, numpy as np, ganzoo
+from tests.models.families import FAMILIES
+family = FAMILIES[sys.argv[1]]
+model = ganzoo.from_preset(sys.argv[2])
+loaded = keras.saving.load_model(sys.argv[3])
+assert type(model) is family.cls and type(loaded) is family.cls
+ours, theirs = model.weights, loaded.weights
+assert len(ours) == len(theirs), (len(ours), len(theirs))
+differs = [
+    a.path
+    for a, b in zip(ours, theirs)
+    if not np.array_equal(keras.ops.convert_to_numpy(a), keras.ops.convert_to_numpy(b))
+]
+sample = {k: v.tolist() for k, v in family.sample(model).items()}
+print(json.dumps({"sample": sample, "keras_file_differs": differs}))
 """
 
 

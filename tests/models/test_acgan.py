@@ -19,11 +19,6 @@ class TestACGAN(ConditionalGANTestCase):
         assert model.discriminator.output_shape == [(None, 1), (None, 10)]
         assert len(model.discriminator.inputs) == 1  # it does not see labels
 
-    def test_fit_save_and_load_on_every_backend(self, tmp_path):
-        model = self.run_labelled_fit_test(ganzoo.ACGAN, TINY)
-        self.run_labelled_saving_test(model, tmp_path)
-        self.run_preset_test(model, tmp_path)
-
     def test_py_dataset_and_bad_labels(self):
         model = self.run_dataset_fit_test(ganzoo.ACGAN, TINY)
         self.run_bad_labels_test(model)

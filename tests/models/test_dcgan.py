@@ -1,8 +1,6 @@
-import keras
 import pytest
 
 import ganzoo
-from tests.testing import BACKENDS
 from tests.testing import GANTestCase
 from tests.testing import fake_images
 
@@ -26,31 +24,19 @@ class TestDCGAN(GANTestCase):
         assert len(strided) == num_stages
         assert model.discriminator.output_shape == (None, 1)
 
-    def test_fit_save_and_load(self, tmp_path):
-        data = fake_images(40, TINY["image_shape"])
-        model = self.run_fit_test(ganzoo.DCGAN, TINY, data, batch_size=16)
-        self.run_saving_test(model, tmp_path, data, batch_size=16)
-
     def test_color_images_fit(self):
         init = dict(TINY, image_shape=(32, 32, 3))
         self.run_fit_test(ganzoo.DCGAN, init, fake_images(16, (32, 32, 3)), 8)
 
-    def test_saved_model_and_preset_load_on_every_backend(self, tmp_path):
-        model = ganzoo.DCGAN(**TINY)
-        model.compile()
-        # Batches of 16, as in test_fit_save_and_load: on JAX the step
-        # comes from the persistent compilation cache.
-        model.fit(fake_images(16, TINY["image_shape"]), batch_size=16, verbose=0)
-        self.run_cross_backend_test(model, tmp_path)
-        self.run_preset_test(model, tmp_path)
-
-    def test_saved_model_trains_on_every_other_backend(self, tmp_path):
+    def test_saved_model_trains_on_another_backend(self, tmp_path):
+        # The backend `other_backends()` names: over the three suites every
+        # backend trains on another's file; GANZOO_TEST_ALL=1 checks all six
+        # directions.
         data = fake_images(16, TINY["image_shape"])
         model = ganzoo.DCGAN(**TINY)
         model.compile()
         model.fit(data, batch_size=16, verbose=0)
-        others = [b for b in BACKENDS if b != keras.backend.backend()]
-        self.run_cross_backend_training_test(model, tmp_path, data, backends=others)
+        self.run_cross_backend_training_test(model, tmp_path, data)
 
     @pytest.mark.parametrize("image_shape", [(30, 30, 1), (28, 28), "28x28"])
     def test_bad_image_shape(self, image_shape):

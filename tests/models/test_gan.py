@@ -22,14 +22,6 @@ class TestGAN(GANTestCase):
         assert dense == [128, 256, 512, 1024, 784]
         assert model.discriminator.output_shape == (None, 1)
 
-    def test_fit_save_and_load(self, tmp_path):
-        data = fake_images(48, INIT["image_shape"])
-        model = self.run_fit_test(ganzoo.GAN, INIT, data, batch_size=16)
-        self.run_saving_test(model, tmp_path, data, batch_size=16)
-
-    def test_preset_round_trip_on_every_backend(self, tmp_path):
-        self.run_preset_test(ganzoo.GAN(**INIT), tmp_path)
-
     @pytest.mark.parametrize("loss", ganzoo.losses.names())
     def test_every_loss_trains(self, loss):
         model = ganzoo.GAN(**INIT, loss=loss)

@@ -23,11 +23,6 @@ class TestInfoGAN(GANTestCase):
         assert model.d_head.output.shape == (None, 1)
         assert model.q_head.output.shape == (None, 3 + 2)
 
-    def test_fit_save_and_load(self, tmp_path):
-        data = fake_images(40, TINY["image_shape"])
-        model = self.run_fit_test(ganzoo.InfoGAN, TINY, data, batch_size=16)
-        self.run_saving_test(model, tmp_path, data, batch_size=16)
-
     def test_phases_split_trunk_and_q_as_documented(self):
         model = ganzoo.InfoGAN(**TINY)
         model.compile()
@@ -41,14 +36,6 @@ class TestInfoGAN(GANTestCase):
         )
         assert float(model.d_optimizer.learning_rate) == pytest.approx(2e-4)
         assert float(model.g_optimizer.learning_rate) == pytest.approx(1e-3)
-
-    def test_preset_round_trip_on_every_backend(self, tmp_path):
-        model = ganzoo.InfoGAN(**TINY)
-        model.compile()
-        # The fit test's batch size: on JAX its compiled step comes from the
-        # persistent compilation cache.
-        model.fit(fake_images(16, TINY["image_shape"]), batch_size=16, verbose=0)
-        self.run_preset_test(model, tmp_path)
 
     def test_codes_change_only_what_they_name(self):
         model = ganzoo.InfoGAN(**TINY)

@@ -1,27 +1,14 @@
-import os
-
-import keras
 import numpy as np
 import pytest
 
 import ganzoo
+from tests.models.families import STACKEDGAN_TINY
 from tests.testing import GANTestCase
 from tests.testing import changed
 from tests.testing import fake_images
 from tests.testing import snapshot
 
-TINY = {
-    "image_shape": (28, 28, 1),
-    "num_classes": 3,
-    "z0_dim": 4,
-    "z1_dim": 4,
-    "feature_dim": 8,
-    "filters": 4,
-    "encoder_filters": 4,
-    "generator1_units": 8,
-    "discriminator1_units": 8,
-    "seed": 2,
-}
+TINY = STACKEDGAN_TINY
 NUM_IMAGES = 24
 BATCH = 8
 
@@ -36,20 +23,6 @@ def pretrained(**kwargs):
     """A StackedGAN whose encoder had one epoch on the tiny data."""
     model = ganzoo.StackedGAN(**kwargs)
     model.pretrain_encoder(*tiny_data(), epochs=1, batch_size=BATCH, verbose=0)
-    return model
-
-
-@pytest.fixture(scope="module")
-def trained_tiny():
-    """A TINY StackedGAN: encoder pretrained, then one epoch of `fit`.
-
-    Pretraining and the train step each compile, so the tests that only need
-    a trained model share this one; none of them changes it.
-    """
-    images, labels = tiny_data()
-    model = pretrained(**TINY)
-    model.compile()
-    model.fit(images, labels, batch_size=BATCH, verbose=0)
     return model
 
 
@@ -69,11 +42,11 @@ class TestStackedGAN(GANTestCase):
             "generator0",
         ]
 
-    def test_fit_moves_every_phase_and_not_the_encoder(self):
-        images, labels = tiny_data()
-        model = self.run_fit_test(
-            pretrained, TINY, images, BATCH, fit_kwargs={"y": labels}
-        )
+    def test_no_phase_trains_the_encoder(self):
+        # That fit leaves it as it was (no variable outside the phases
+        # moves) is checked with every family in test_families.py.
+        model = ganzoo.StackedGAN(**TINY)
+        model.compile()
         encoder = model.encoder0.weights + model.encoder1.weights
         assert encoder and all(v.trainable for v in encoder)
         assert not any(
@@ -175,36 +148,3 @@ class TestStackedGAN(GANTestCase):
         model.fit(images, labels, batch_size=BATCH, verbose=0)
         for network in (model.generator0_ema, model.generator1_ema):
             assert changed(before, network.weights)
-
-    def test_save_load_and_fit_goes_on(self, tmp_path, trained_tiny):
-        images, labels = tiny_data()
-        model = trained_tiny
-        path = os.path.join(tmp_path, "model.keras")
-        model.save(path)
-        loaded = keras.saving.load_model(path)
-        assert type(loaded) is ganzoo.StackedGAN
-        assert loaded.get_config() == model.get_config()
-        assert loaded.encoder_is_trained
-        np.testing.assert_allclose(
-            loaded.generate(4, seed=3), model.generate(4, seed=3), atol=1e-6
-        )
-        for name in model.optimizer_names:
-            for a, b in zip(
-                getattr(model, name).variables,
-                getattr(loaded, name).variables,
-                strict=True,
-            ):
-                np.testing.assert_allclose(
-                    keras.ops.convert_to_numpy(a.value),
-                    keras.ops.convert_to_numpy(b.value),
-                )
-        trained = [v for phase in loaded.phases() for v in phase.variables]
-        before = snapshot(trained)
-        loaded.fit(images[:BATCH], labels[:BATCH], batch_size=BATCH, verbose=0)
-        assert len(changed(before, trained)) == len(trained)
-
-    def test_saved_model_and_preset_load_on_every_backend(self, tmp_path, trained_tiny):
-        model = trained_tiny
-        self.run_cross_backend_test(model, tmp_path)
-        loaded = self.run_preset_test(model, tmp_path)
-        assert loaded.encoder_is_trained
