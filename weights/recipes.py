@@ -33,10 +33,12 @@ from recipe_tools import recipe_command  # noqa: E402
 from recipe_tools import write_preset  # noqa: E402
 
 GAN_RECIPES = {
+    # Trained in stages (40, 60, then 100 epochs; the metadata's
+    # `training_stages`), the last 10 of the last two cooled down.
     "gan_mnist": dict(
         cls="GAN",
         init=dict(image_shape=(28, 28, 1), latent_dim=100, seed=0),
-        epochs=60,
+        epochs=100,
         batch_size=64,
         curve_every=5,
         cooldown_epochs=10,
