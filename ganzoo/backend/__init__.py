@@ -52,6 +52,21 @@ def input_gradients(fn, x):
     return _engine.input_gradients(fn, keras.ops.convert_to_tensor(x))
 
 
+def with_input_gradient(fn, input_gradient):
+    """`fn(x, *params)`, differentiated with respect to `x` by `input_gradient`.
+
+    `input_gradient(output_gradient, *params)` must compute what the
+    backend's own differentiation of `fn` would (the vector-Jacobian
+    product with respect to `x`), in differentiable `keras.ops`, so that it
+    can be differentiated again. On JAX it replaces XLA's own derivative
+    (a custom VJP), for layers whose derivative XLA computes, or
+    differentiates, slowly; the gradients with respect to `params` stay
+    XLA's. TensorFlow and PyTorch keep their own derivatives, which are
+    fast, and get `fn` back unchanged.
+    """
+    return _engine.with_input_gradient(fn, input_gradient)
+
+
 def replica_id():
     """Index of the replica running this code under a distribution strategy.
 
@@ -144,4 +159,5 @@ __all__ = [
     "run_step",
     "start_fit",
     "train_step",
+    "with_input_gradient",
 ]

@@ -191,6 +191,23 @@ def input_gradients(fn, x):
             scope.state_mapping.update(before)
 
 
+def with_input_gradient(fn, input_gradient):
+    @jax.custom_vjp
+    def custom(x, *params):
+        return fn(x, *params)
+
+    def forward(x, *params):
+        return fn(x, *params), (x, params)
+
+    def backward(residuals, output_gradient):
+        x, params = residuals
+        _, params_vjp = jax.vjp(lambda *values: fn(x, *values), *params)
+        return (input_gradient(output_gradient, *params), *params_vjp(output_gradient))
+
+    custom.defvjp(forward, backward)
+    return custom
+
+
 @contextlib.contextmanager
 def keep_state_on_error(model):
     """Puts back variables that an interrupted `fit()` left without values.

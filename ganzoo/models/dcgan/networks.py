@@ -7,6 +7,7 @@ from ganzoo import validation
 from ganzoo.layers import SpectralNorm
 from ganzoo.layers.dropout import seeded_dropout
 from ganzoo.layers.precision import output_dtype
+from ganzoo.layers.subpixel import SubPixelConv2D
 from ganzoo.layers.subpixel import SubPixelConv2DTranspose
 
 
@@ -88,7 +89,8 @@ def dcgan_trunk(
 ):
     """DCGAN's discriminator body: strided Conv2D stages on `images`.
 
-    Stage `i` is a stride-2 `Conv2D` of `filters * 2**i` channels named
+    Stage `i` is a stride-2 `Conv2D` (`ganzoo.layers.SubPixelConv2D`, whose
+    gradient penalty is fast on JAX) of `filters * 2**i` channels named
     `down_{i}`, LeakyReLU(0.2) and, if `dropout`, a seeded Dropout; there
     are as many stages as the generator has upsamplings (two at 28 px,
     three at 32 px).
@@ -114,7 +116,7 @@ def dcgan_trunk(
         if label is not None:
             tiled = tiled_label(label, height >> i, width >> i, f"label_{i}")
             x = layers.Concatenate(name=f"down_{i}_input")([x, tiled])
-        conv = layers.Conv2D(
+        conv = SubPixelConv2D(
             filters * 2**i, kernel_size, strides=2, padding="same", name=f"down_{i}"
         )
         x = _spectrally_normalised(conv, spectral_norm)(x)
