@@ -12,12 +12,14 @@ from ganzoo.backend.common import run_step
 
 _BACKEND = keras.backend.backend()
 
+_kernels = None  # faster kernels than Keras's, where the backend has them
 if _BACKEND == "tensorflow":
     from ganzoo.backend import tensorflow_engine as _engine
 elif _BACKEND == "jax":
     from ganzoo.backend import jax_engine as _engine
 elif _BACKEND == "torch":
     from ganzoo.backend import torch_engine as _engine
+    from ganzoo.backend import torch_kernels as _kernels
 else:
     raise ImportError(
         "ganzoo supports the 'tensorflow', 'jax' and 'torch' Keras backends. "
@@ -65,6 +67,44 @@ def with_input_gradient(fn, input_gradient):
     fast, and get `fn` back unchanged.
     """
     return _engine.with_input_gradient(fn, input_gradient)
+
+
+def conv2d(x, kernel, strides, padding):
+    """`keras.ops.conv(x, kernel, strides, padding)` of channels-last images.
+
+    For 4-D inputs without dilation or groups. On PyTorch, TensorFlow's
+    "same" padding is left to PyTorch's symmetric `padding=` plus one
+    padded row and column, where Keras pads the whole border explicitly.
+    """
+    if _kernels is not None:
+        return _kernels.conv2d(x, kernel, strides, padding)
+    return keras.ops.conv(x, kernel, strides=strides, padding=padding)
+
+
+def conv2d_transpose(x, kernel, strides, padding):
+    """`keras.ops.conv_transpose` of channels-last images, or None.
+
+    For 4-D inputs without dilation or `output_padding`. On PyTorch,
+    PyTorch's `padding=` crops the output where Keras computes it at full
+    size and slices it; None where that does not apply (a kernel smaller
+    than its stride), for the caller to use Keras's own.
+    """
+    if _kernels is not None:
+        return _kernels.conv2d_transpose(x, kernel, strides, padding)
+    return keras.ops.conv_transpose(x, kernel, strides=strides, padding=padding)
+
+
+def fused_batch_normalization(x, axis, gamma, beta, epsilon):
+    """Training-mode batch normalization in one fused kernel, or None.
+
+    Returns `(outputs, mean, variance)` with the batch's statistics (not
+    differentiated) on PyTorch, whose fused kernel Keras does not use; None
+    on TensorFlow and JAX, where Keras's own is as fast (XLA and Grappler
+    fuse it).
+    """
+    if _kernels is not None:
+        return _kernels.batch_normalization(x, axis, gamma, beta, epsilon)
+    return None
 
 
 def replica_id():
@@ -148,6 +188,9 @@ def keep_state_on_error(model):
 
 __all__ = [
     "agree",
+    "conv2d",
+    "conv2d_transpose",
+    "fused_batch_normalization",
     "input_gradients",
     "is_chief",
     "join_launched_processes",

@@ -1,5 +1,6 @@
 """Layers shared by ganzoo's architectures, written in Keras only."""
 
+from ganzoo.layers.batch_normalization import FusedBatchNormalization
 from ganzoo.layers.normalization import instance_normalization
 from ganzoo.layers.normalization import normalization
 from ganzoo.layers.patchgan import build_patchgan_discriminator
@@ -13,6 +14,7 @@ from ganzoo.layers.unet import build_seed_unet_generator
 from ganzoo.layers.unet import build_unet_generator
 
 __all__ = [
+    "FusedBatchNormalization",
     "ReflectionPadding2D",
     "SpectralNorm",
     "SubPixelConv2D",

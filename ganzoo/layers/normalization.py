@@ -7,6 +7,8 @@ by name, as the reference implementation does: `"batch"`, `"instance"` or
 
 import keras
 
+from ganzoo.layers.batch_normalization import FusedBatchNormalization
+
 NORMALIZATIONS = ("batch", "instance", None)
 
 
@@ -76,7 +78,7 @@ def normalization(kind, name):
     """
     check_normalization(kind)
     if kind == "batch":
-        return keras.layers.BatchNormalization(
+        return FusedBatchNormalization(
             momentum=0.9,
             epsilon=1e-5,
             gamma_initializer=keras.initializers.RandomNormal(1.0, 0.02),

@@ -99,9 +99,11 @@ def reference_steps(model, num_steps):
                         loss, _ = phase.loss(batch)
                     grads = torch.autograd.grad(loss, [v.value for v in variables])
                     local[rank] = snapshot()
-                    total = grads if total is None else [
-                        a + b for a, b in zip(total, grads, strict=True)
-                    ]
+                    total = (
+                        grads
+                        if total is None
+                        else [a + b for a, b in zip(total, grads, strict=True)]
+                    )
                 with torch.no_grad():
                     phase.optimizer.apply([g / WORLD for g in total], variables)
                 for rank in range(WORLD):
@@ -124,9 +126,9 @@ def test_two_ranks_train_as_one_process_on_the_whole_batch(tmp_path, family):
     num_steps = len(training_images()) // (BATCH * WORLD)
 
     built = [load(tmp_path / f"rank{r}_built.npz") for r in range(WORLD)]
-    assert any(
-        not np.array_equal(a, b) for a, b in zip(*built, strict=True)
-    ), "the ranks should be built with different weights"
+    assert any(not np.array_equal(a, b) for a, b in zip(*built, strict=True)), (
+        "the ranks should be built with different weights"
+    )
     start = [load(tmp_path / f"rank{r}_start.npz") for r in range(WORLD)]
     for a, b, rank0 in zip(*start, built[0], strict=True):
         np.testing.assert_array_equal(a, b)  # rank 1 starts from rank 0's

@@ -116,7 +116,11 @@ def test_one_trunk_builder_gives_every_discriminator():
         (None, 4 * 4 * 8),
     ]
     strided = [
-        [layer.name for layer in network.layers if type(layer) is keras.layers.Conv2D]
+        [
+            layer.name
+            for layer in network.layers
+            if isinstance(layer, ganzoo.layers.SubPixelConv2D)
+        ]
         for network in (plain, conditional, two_heads, with_features)
     ]
     assert all(names == ["down_0", "down_1"] for names in strided)

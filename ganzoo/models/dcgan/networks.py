@@ -5,6 +5,7 @@ from keras import layers
 
 from ganzoo import validation
 from ganzoo.layers import SpectralNorm
+from ganzoo.layers.batch_normalization import FusedBatchNormalization
 from ganzoo.layers.dropout import seeded_dropout
 from ganzoo.layers.precision import output_dtype
 from ganzoo.layers.subpixel import SubPixelConv2D
@@ -45,7 +46,7 @@ def build_dcgan_generator(
         inputs = [z, onehot]
         x = layers.Concatenate(name="z_and_label")(inputs)
     x = layers.Dense(h * w * top, use_bias=False, name="project")(x)
-    x = layers.BatchNormalization(name="project_bn")(x)
+    x = FusedBatchNormalization(name="project_bn")(x)
     x = layers.LeakyReLU(0.2, name="project_relu")(x)
     x = layers.Reshape((h, w, top), name="to_map")(x)
     for i in range(stages - 1):
@@ -57,7 +58,7 @@ def build_dcgan_generator(
             use_bias=False,
             name=f"up_{i}",
         )(x)
-        x = layers.BatchNormalization(name=f"up_{i}_bn")(x)
+        x = FusedBatchNormalization(name=f"up_{i}_bn")(x)
         x = layers.LeakyReLU(0.2, name=f"up_{i}_relu")(x)
     images = SubPixelConv2DTranspose(
         channels,

@@ -5,6 +5,7 @@ import math
 import keras
 from keras import layers
 
+from ganzoo.layers.batch_normalization import FusedBatchNormalization
 from ganzoo.layers.precision import output_dtype
 
 
@@ -28,7 +29,7 @@ def build_mlp_generator(
     for i, width in enumerate(units):
         x = layers.Dense(width, kernel_initializer="he_uniform", name=f"dense_{i}")(x)
         if i > 0:
-            x = layers.BatchNormalization(momentum=0.9, epsilon=0.8, name=f"bn_{i}")(x)
+            x = FusedBatchNormalization(momentum=0.9, epsilon=0.8, name=f"bn_{i}")(x)
         x = layers.LeakyReLU(0.2, name=f"leaky_relu_{i}")(x)
     x = layers.Dense(
         math.prod(image_shape),

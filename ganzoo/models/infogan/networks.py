@@ -8,6 +8,7 @@ heads: one logit (D) and the codes' parameters (Q).
 import keras
 from keras import layers
 
+from ganzoo.layers.batch_normalization import FusedBatchNormalization
 from ganzoo.layers.precision import output_dtype
 from ganzoo.models.dcgan.networks import dcgan_trunk
 
@@ -47,7 +48,7 @@ def build_infogan_q_head(num_features, num_categories, num_continuous, filters=6
     """
     features = keras.Input((num_features,), name="features")
     x = layers.Dense(2 * filters, use_bias=False, name="hidden")(features)
-    x = layers.BatchNormalization(name="hidden_bn")(x)
+    x = FusedBatchNormalization(name="hidden_bn")(x)
     x = layers.LeakyReLU(0.2, name="hidden_relu")(x)
     codes = layers.Dense(
         num_categories + num_continuous, name="codes", dtype=output_dtype()

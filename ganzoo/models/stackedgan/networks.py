@@ -13,6 +13,7 @@ Two stacks share one feature space of `feature_dim` units:
 import keras
 from keras import layers
 
+from ganzoo.layers.batch_normalization import FusedBatchNormalization
 from ganzoo.layers.precision import output_dtype
 from ganzoo.layers.subpixel import SubPixelConv2DTranspose
 
@@ -52,7 +53,7 @@ def build_generator1(num_classes, z1_dim, feature_dim=256, units=512):
     x = layers.Concatenate(name="labels_and_z1")([labels, z1])
     for i in range(2):
         x = layers.Dense(units, activation="relu", name=f"dense_{i}")(x)
-        x = layers.BatchNormalization(name=f"dense_{i}_bn")(x)
+        x = FusedBatchNormalization(name=f"dense_{i}_bn")(x)
     features = layers.Dense(
         feature_dim, activation="relu", name="feature", dtype=output_dtype()
     )(x)
@@ -75,7 +76,7 @@ def build_generator0(image_shape, feature_dim, z0_dim, filters=32, kernel_size=5
     x = layers.Reshape((height // 4, width // 4, top), name="to_map")(x)
     stages = [(top, 2), (2 * filters, 2), (filters, 1), (channels, 1)]
     for i, (stage_filters, strides) in enumerate(stages):
-        x = layers.BatchNormalization(name=f"up_{i}_bn")(x)
+        x = FusedBatchNormalization(name=f"up_{i}_bn")(x)
         x = layers.ReLU(name=f"up_{i}_relu")(x)
         x = SubPixelConv2DTranspose(
             stage_filters, kernel_size, strides=strides, padding="same", name=f"up_{i}"

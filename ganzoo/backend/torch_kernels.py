@@ -1,0 +1,94 @@
+"""PyTorch kernels for layers that Keras's torch backend runs slowly.
+
+Keras reproduces TensorFlow's "same" padding on PyTorch by padding the
+input on both sides explicitly (`Conv2D`) or by computing a transposed
+convolution at full size and cropping it (`Conv2DTranspose`), and builds
+training-mode `BatchNormalization` from composite ops. These compute the
+same results with less work: the symmetric part of the padding is left to
+PyTorch's own `padding=`, only the extra row and column are padded or
+cropped, and batch normalization runs as PyTorch's one fused operation.
+Inputs and outputs are channels-last, kernels in Keras's layouts.
+"""
+
+import torch
+import torch.nn.functional as F
+
+
+def _same_padding(size, kernel, stride):
+    """`(before, after)` of TensorFlow's "same" padding along one axis."""
+    out = -(-size // stride)
+    total = max((out - 1) * stride + kernel - size, 0)
+    return total // 2, total - total // 2
+
+
+def conv2d(x, kernel, strides, padding):
+    """`keras.ops.conv` for 4-D channels-last `x`, without dilation or groups."""
+    x = x.permute(0, 3, 1, 2)
+    weight = kernel.permute(3, 2, 0, 1)
+    symmetric = (0, 0)
+    if padding == "same":
+        pads = [
+            _same_padding(size, k, s)
+            for size, k, s in zip(x.shape[2:], kernel.shape[:2], strides, strict=True)
+        ]
+        symmetric = tuple(before for before, _ in pads)
+        extra = [after - before for before, after in pads]
+        if any(extra):
+            x = F.pad(x, (0, extra[1], 0, extra[0]))
+    return F.conv2d(x, weight, stride=tuple(strides), padding=symmetric).permute(
+        0, 2, 3, 1
+    )
+
+
+def conv2d_transpose(x, kernel, strides, padding):
+    """`keras.ops.conv_transpose` for 4-D channels-last `x`.
+
+    Without `output_padding` or dilation. Returns None where the kernel is
+    smaller than the stride, which this does not handle.
+    """
+    if any(k < s for k, s in zip(kernel.shape[:2], strides, strict=True)):
+        return None
+    befores, lengths = [], []
+    for size, k, s in zip(x.shape[1:3], kernel.shape[:2], strides, strict=True):
+        if padding == "same":
+            befores.append((k - s) // 2)
+            lengths.append(size * s)
+        else:
+            befores.append(0)
+            lengths.append((size - 1) * s + k)
+    # PyTorch crops `padding` from both ends; the end may keep one more.
+    outputs = F.conv_transpose2d(
+        x.permute(0, 3, 1, 2),
+        kernel.permute(3, 2, 0, 1),
+        stride=tuple(strides),
+        padding=tuple(befores),
+    )
+    return outputs[:, :, : lengths[0], : lengths[1]].permute(0, 2, 3, 1)
+
+
+def _is_dense(x):
+    """Whether `x` is laid out contiguously, channels first or last."""
+    if x.is_contiguous():
+        return True
+    return x.dim() == 4 and x.is_contiguous(memory_format=torch.channels_last)
+
+
+def batch_normalization(x, axis, gamma, beta, epsilon):
+    """Training-mode batch normalization over every axis but `axis`.
+
+    Returns `(outputs, mean, variance)`, the batch's statistics (population
+    variance, as `keras.ops.moments`) computed without autograd, for the
+    moving averages.
+    """
+    channels_second = torch.movedim(x, axis, 1)
+    # PyTorch's fused kernel is fast on dense layouts only (not on the
+    # cropped views that convolutions return, say): copy others first.
+    if not _is_dense(channels_second):
+        channels_second = channels_second.contiguous()
+    outputs = F.batch_norm(
+        channels_second, None, None, gamma, beta, training=True, eps=epsilon
+    )
+    with torch.no_grad():
+        dims = [d for d in range(channels_second.dim()) if d != 1]
+        variance, mean = torch.var_mean(channels_second, dim=dims, correction=0)
+    return torch.movedim(outputs, 1, axis), mean, variance
