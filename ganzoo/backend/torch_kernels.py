@@ -77,18 +77,16 @@ def batch_normalization(x, axis, gamma, beta, epsilon):
     """Training-mode batch normalization over every axis but `axis`.
 
     Returns `(outputs, mean, variance)`, the batch's statistics (population
-    variance, as `keras.ops.moments`) computed without autograd, for the
-    moving averages.
+    variance, as `keras.ops.moments`) for the moving averages, which the
+    fused kernel computes on its way and which are not differentiated.
     """
     channels_second = torch.movedim(x, axis, 1)
     # PyTorch's fused kernel is fast on dense layouts only (not on the
     # cropped views that convolutions return, say): copy others first.
     if not _is_dense(channels_second):
         channels_second = channels_second.contiguous()
-    outputs = F.batch_norm(
-        channels_second, None, None, gamma, beta, training=True, eps=epsilon
+    outputs, mean, inverse_std = torch.native_batch_norm(
+        channels_second, gamma, beta, None, None, True, 0.0, epsilon
     )
-    with torch.no_grad():
-        dims = [d for d in range(channels_second.dim()) if d != 1]
-        variance, mean = torch.var_mean(channels_second, dim=dims, correction=0)
-    return torch.movedim(outputs, 1, axis), mean, variance
+    variance = (inverse_std.detach() ** -2) - epsilon
+    return torch.movedim(outputs, 1, axis), mean.detach(), variance

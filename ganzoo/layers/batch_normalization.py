@@ -17,8 +17,8 @@ class FusedBatchNormalization(layers.BatchNormalization):
     statistics as `BatchNormalization` (to float rounding). In training mode
     on PyTorch, Keras builds the normalization from about ten separate
     operations, each with its own autograd node; this layer runs PyTorch's
-    one fused `batch_norm` instead, about three times faster forward and
-    backward. On TensorFlow and JAX, whose compilers fuse Keras's own
+    one fused `native_batch_norm` instead, about twice as fast forward and
+    backward (`bench/torch_layers.py`). On TensorFlow and JAX, whose compilers fuse Keras's own
     computation, and for masks, `synchronized=True` or `renorm=True`, it is
     `BatchNormalization` exactly.
 

@@ -276,7 +276,7 @@ class SubPixelConv2D(layers.Conv2D):
     choose a derivative: on TensorFlow and PyTorch `sub_pixel` changes
     nothing. On PyTorch the forward pass leaves the symmetric part of
     TensorFlow's "same" padding to PyTorch's `padding=` and pads only the
-    extra row and column (about 1.3 times faster for a stride-2 layer of
+    extra row and column (about 1.2 times faster for a stride-2 layer of
     DCGAN's critic, forward and backward).
 
     Example:
