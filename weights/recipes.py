@@ -76,9 +76,11 @@ GAN_RECIPES["wgan_mnist"].update(epochs=24, comparison_epochs=8)
 # with the learning rates decayed to 0.
 for _name in ("lsgan_mnist", "sngan_mnist"):
     GAN_RECIPES[_name].update(epochs=12, comparison_epochs=8, cooldown_epochs=4)
-# Then trained on from the 12-epoch model to 24 (the metadata's
-# `training_stages`), again ending with 4 cooled-down epochs.
-GAN_RECIPES["lsgan_mnist"].update(epochs=24)
+# Then trained on from the 12-epoch model in stages (the metadata's
+# `training_stages`: LSGAN to 24 then 56 epochs, SNGAN to 44), each stage
+# ending with 4 cooled-down epochs.
+GAN_RECIPES["lsgan_mnist"].update(epochs=56)
+GAN_RECIPES["sngan_mnist"].update(epochs=44)
 
 
 def train_gan(recipe, work_dir, epochs, start=None, initial_epoch=0, cooldown=True):
