@@ -34,11 +34,15 @@ SUB_PIXEL = [
 ]
 
 
-def twin_layers(stride, kernel, padding, input_shape, seed=0, sub_pixel=True):
+def twin_layers(
+    stride, kernel, padding, input_shape, seed=0, sub_pixel=True, filters=6
+):
     """A Conv2DTranspose and a SubPixelConv2DTranspose with equal weights."""
-    reference = keras.layers.Conv2DTranspose(6, kernel, strides=stride, padding=padding)
+    reference = keras.layers.Conv2DTranspose(
+        filters, kernel, strides=stride, padding=padding
+    )
     ours = SubPixelConv2DTranspose(
-        6, kernel, strides=stride, padding=padding, sub_pixel=sub_pixel
+        filters, kernel, strides=stride, padding=padding, sub_pixel=sub_pixel
     )
     reference.build(input_shape)
     ours.build(input_shape)
@@ -101,6 +105,30 @@ def test_outputs_and_gradients_equal_conv2d_transpose(
         strict=True,
     ):
         np.testing.assert_allclose(b, a, atol=1e-4, err_msg=name)
+
+
+# Kernels that leave some phases fewer taps than others (one phase none at
+# all for kernel 3, stride 4): with enough filters each phase is its own
+# convolution.
+UNEVEN = [(2, 5, "same"), (2, 3, "valid"), (3, 5, "same"), (4, 3, "same")]
+
+
+@pytest.mark.parametrize("stride, kernel, padding", UNEVEN)
+def test_per_phase_convolutions_equal_conv2d_transpose(stride, kernel, padding):
+    filters = subpixel._PER_PHASE_MIN_FILTERS
+    x = np.random.default_rng(11).standard_normal((2, 5, 4, 3)).astype("float32")
+    reference, ours = twin_layers(stride, kernel, padding, x.shape, filters=filters)
+    expected = keras.ops.convert_to_numpy(reference(x))
+    np.testing.assert_allclose(keras.ops.convert_to_numpy(ours(x)), expected, atol=1e-4)
+    cotangent = np.random.default_rng(12).standard_normal(expected.shape)
+    cotangent = cotangent.astype("float32")
+    for name, a, b in zip(
+        ["kernel", "bias", "inputs"],
+        gradients(reference, x, cotangent),
+        gradients(ours, x, cotangent),
+        strict=True,
+    ):
+        np.testing.assert_allclose(b, a, atol=1e-3, err_msg=name)
 
 
 def test_same_variables_and_saved_weights_as_conv2d_transpose(tmp_path):
@@ -258,11 +286,19 @@ def test_conv2d_outputs_gradients_and_penalty_gradients_equal(
         np.testing.assert_allclose(b, a, rtol=1e-4, atol=1e-3, err_msg=name)
 
 
+@pytest.mark.parametrize("channels", [3, 32])
 @pytest.mark.parametrize("stride, kernel, padding", CONV_CASES)
-def test_regrouped_input_gradient_equals_the_backends_own(stride, kernel, padding):
-    """The sub-pixel input gradient, computed directly, on every backend."""
+def test_regrouped_input_gradient_equals_the_backends_own(
+    stride, kernel, padding, channels
+):
+    """The sub-pixel input gradient, computed directly, on every backend.
+
+    With 32 input channels (the transposed convolution's filters), kernels
+    that give the phases uneven taps take one convolution per phase.
+    """
     size = (9, 8)
-    x = np.random.default_rng(8).standard_normal((2, *size, 3)).astype("float32")
+    x = np.random.default_rng(8).standard_normal((2, *size, channels))
+    x = x.astype("float32")
     reference, _ = twin_convolutions(stride, kernel, padding, x.shape)
     output = keras.ops.convert_to_numpy(reference(x))
     cotangent = np.random.default_rng(9).standard_normal(output.shape)
