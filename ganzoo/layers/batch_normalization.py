@@ -18,9 +18,10 @@ class FusedBatchNormalization(layers.BatchNormalization):
     on PyTorch, Keras builds the normalization from about ten separate
     operations, each with its own autograd node; this layer runs PyTorch's
     one fused `native_batch_norm` instead, about twice as fast forward and
-    backward (`bench/torch_layers.py`). On TensorFlow and JAX, whose compilers fuse Keras's own
-    computation, and for masks, `synchronized=True` or `renorm=True`, it is
-    `BatchNormalization` exactly.
+    backward (`bench/torch_layers.py`). On TensorFlow and JAX, whose
+    compilers fuse Keras's own computation, and for masks,
+    `synchronized=True` or `renorm=True`, it is `BatchNormalization`
+    exactly.
 
     Args:
         *args, **kwargs: As for `keras.layers.BatchNormalization`.
