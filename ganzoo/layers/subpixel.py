@@ -197,13 +197,20 @@ def _transpose(inputs, kernel, plans, strides):
     return outputs[:, :length_y, :length_x, :]
 
 
-def _check_sub_pixel(sub_pixel):
-    if sub_pixel not in ("auto", True, False):
-        raise ValueError(
-            "`sub_pixel` must be 'auto', True or False. "
-            f"Received: sub_pixel={sub_pixel!r}"
-        )
-    return sub_pixel
+class _SubPixelOption:
+    """The `sub_pixel` argument of both layers below, checked and saved."""
+
+    def __init__(self, *args, sub_pixel="auto", **kwargs):
+        super().__init__(*args, **kwargs)
+        if sub_pixel not in ("auto", True, False):
+            raise ValueError(
+                "`sub_pixel` must be 'auto', True or False. "
+                f"Received: sub_pixel={sub_pixel!r}"
+            )
+        self.sub_pixel = sub_pixel
+
+    def get_config(self):
+        return {**super().get_config(), "sub_pixel": self.sub_pixel}
 
 
 def _is_plain(layer):
@@ -241,7 +248,7 @@ def _bias_and_activation(layer, outputs):
 @keras.saving.register_keras_serializable(
     package="ganzoo", name="SubPixelConv2DTranspose"
 )
-class SubPixelConv2DTranspose(layers.Conv2DTranspose):
+class SubPixelConv2DTranspose(_SubPixelOption, layers.Conv2DTranspose):
     """`keras.layers.Conv2DTranspose` computed as one stride-1 convolution.
 
     Same arguments, variables, saved weights and outputs as
@@ -275,13 +282,6 @@ class SubPixelConv2DTranspose(layers.Conv2DTranspose):
     ```
     """
 
-    def __init__(self, *args, sub_pixel="auto", **kwargs):
-        super().__init__(*args, **kwargs)
-        self.sub_pixel = _check_sub_pixel(sub_pixel)
-
-    def get_config(self):
-        return {**super().get_config(), "sub_pixel": self.sub_pixel}
-
     def call(self, inputs):
         if not _is_plain(self):
             return super().call(inputs)
@@ -304,7 +304,7 @@ class SubPixelConv2DTranspose(layers.Conv2DTranspose):
 
 
 @keras.saving.register_keras_serializable(package="ganzoo", name="SubPixelConv2D")
-class SubPixelConv2D(layers.Conv2D):
+class SubPixelConv2D(_SubPixelOption, layers.Conv2D):
     """`keras.layers.Conv2D` whose input gradient is a sub-pixel convolution.
 
     The forward pass is `Conv2D`'s own. The gradient with respect to the
@@ -341,13 +341,6 @@ class SubPixelConv2D(layers.Conv2D):
     features = down(keras.random.normal((8, 28, 28, 1)))  # (8, 14, 14, 64)
     ```
     """
-
-    def __init__(self, *args, sub_pixel="auto", **kwargs):
-        super().__init__(*args, **kwargs)
-        self.sub_pixel = _check_sub_pixel(sub_pixel)
-
-    def get_config(self):
-        return {**super().get_config(), "sub_pixel": self.sub_pixel}
 
     def call(self, inputs):
         if not _is_plain(self) or self.groups != 1:
