@@ -64,6 +64,29 @@ class TestACGAN(ConditionalGANTestCase):
         with pytest.raises(TypeError, match="classify_fakes"):
             ganzoo.ACGAN(**TINY, classify_fakes="no")
 
+    def test_generator_class_weight_scales_the_generators_class_loss(self):
+        model = ganzoo.ACGAN(**TINY, generator_class_weight=0.25)
+        batch = (fake_images(6, TINY["image_shape"]), fake_labels(6))
+        total, logs = model.generator_loss(batch)
+        logs = {k: float(keras.ops.convert_to_numpy(v)) for k, v in logs.items()}
+        np.testing.assert_allclose(
+            float(keras.ops.convert_to_numpy(total)),
+            logs["g_loss"] + 0.25 * logs["g_class_loss"],
+            1e-5,
+        )
+        d_total, d_logs = model.discriminator_loss(batch)
+        np.testing.assert_allclose(
+            float(keras.ops.convert_to_numpy(d_total)),
+            sum(float(keras.ops.convert_to_numpy(v)) for v in d_logs.values()),
+            1e-5,
+        )
+        restored = ganzoo.ACGAN.from_config(model.get_config())
+        assert restored.generator_class_weight == 0.25
+        assert ganzoo.ACGAN(**TINY).generator_class_weight == 1.0
+        for bad, error in [(-1.0, ValueError), ("half", TypeError)]:
+            with pytest.raises(error, match="generator_class_weight"):
+                ganzoo.ACGAN(**TINY, generator_class_weight=bad)
+
     def test_classify(self):
         model = ganzoo.ACGAN(**dict(TINY, num_classes=4))
         images = fake_images(5, TINY["image_shape"])

@@ -37,7 +37,8 @@ class ACGAN(ClassConditional, DCGANNetworks, NoiseToImageGAN):
     Where the paper is silent or dated, this implementation chooses: the
     DCGAN networks of `ConditionalDCGAN` (LeakyReLU, dropout, no BatchNorm
     in the discriminator) rather than the paper's ImageNet/CIFAR networks;
-    class and adversarial losses weighted equally; labels of generated
+    class and adversarial losses weighted equally (`generator_class_weight`
+    changes the generator's); labels of generated
     images drawn uniformly over the classes; the non-saturating loss and
     Adam(2e-4, beta_1=0.5) for both players, as the paper uses.
 
@@ -51,8 +52,9 @@ class ACGAN(ClassConditional, DCGANNetworks, NoiseToImageGAN):
     recognises.
 
     Logs `d_loss` and `g_loss` (the adversarial parts) and `d_class_loss`
-    and `g_class_loss` (the class parts); each player minimises the sum of
-    its two.
+    and `g_class_loss` (the class parts, unweighted); each player minimises
+    the sum of its two, the generator's class part weighted by
+    `generator_class_weight`.
 
     Args:
         image_shape: `(height, width, channels)`; height and width multiples
@@ -68,6 +70,9 @@ class ACGAN(ClassConditional, DCGANNetworks, NoiseToImageGAN):
         classify_fakes: Whether the discriminator's class loss also covers
             generated images with the labels they were made for (True, the
             paper) or real images only (False).
+        generator_class_weight: Weight of the class loss in the generator's
+            loss (1, the paper, by default). Below 1 the generator trades
+            some class confidence for variety within each class.
         **kwargs: `ema_decay` and `diffaugment` (see `ganzoo.BaseGAN`), and
             what `keras.Model` takes.
 
@@ -104,12 +109,16 @@ class ACGAN(ClassConditional, DCGANNetworks, NoiseToImageGAN):
         seed=None,
         *,
         classify_fakes=True,
+        generator_class_weight=1.0,
         **kwargs,
     ):
         self.set_network_options(image_shape, latent_dim, filters, kernel_size, dropout)
         self.num_classes = check_num_classes(num_classes)
         self.adversarial_loss = losses.get(loss)
         self.classify_fakes = validation.check_bool(classify_fakes, "classify_fakes")
+        self.generator_class_weight = validation.check_non_negative_number(
+            generator_class_weight, "generator_class_weight"
+        )
         super().__init__(seed=seed, **kwargs)
         self.build_networks()
 
@@ -128,6 +137,7 @@ class ACGAN(ClassConditional, DCGANNetworks, NoiseToImageGAN):
             num_classes=self.num_classes,
             loss=self.adversarial_loss.name,
             classify_fakes=self.classify_fakes,
+            generator_class_weight=self.generator_class_weight,
         )
         return config
 
@@ -154,7 +164,8 @@ class ACGAN(ClassConditional, DCGANNetworks, NoiseToImageGAN):
         )
         adversarial = self.adversarial_loss.generator(fake_logits)
         classes = class_loss(fake_labels, fake_classes)
-        return adversarial + classes, {"g_loss": adversarial, "g_class_loss": classes}
+        total = adversarial + self.generator_class_weight * classes
+        return total, {"g_loss": adversarial, "g_class_loss": classes}
 
     def classify(self, images, batch_size=None):
         """The discriminator's class probabilities of images.
