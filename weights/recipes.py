@@ -43,10 +43,12 @@ GAN_RECIPES = {
         curve_every=5,
         cooldown_epochs=10,
     ),
+    # Trained in stages (20, then 34 epochs; the metadata's
+    # `training_stages`), the last 5 of each cooled down.
     "dcgan_mnist": dict(
         cls="DCGAN",
         init=dict(image_shape=(28, 28, 1), latent_dim=100, seed=0),
-        epochs=20,
+        epochs=34,
         batch_size=64,
         curve_every=3,
         cooldown_epochs=5,
