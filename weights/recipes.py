@@ -76,13 +76,15 @@ for _name, _cls in [
 GAN_RECIPES["wgan_mnist"].update(epochs=24, comparison_epochs=8)
 # Measured at the comparison's 8 epochs, then trained on to 12, the last 4
 # with the learning rates decayed to 0.
-for _name in ("lsgan_mnist", "sngan_mnist"):
+for _name in ("lsgan_mnist", "sngan_mnist", "wgangp_mnist"):
     GAN_RECIPES[_name].update(epochs=12, comparison_epochs=8, cooldown_epochs=4)
 # Then trained on from the 12-epoch model in stages (the metadata's
 # `training_stages`: LSGAN to 24 then 56 epochs, SNGAN to 44), each stage
 # ending with 4 cooled-down epochs.
 GAN_RECIPES["lsgan_mnist"].update(epochs=56)
 GAN_RECIPES["sngan_mnist"].update(epochs=44)
+# WGAN-GP went on from the comparison's 8 epochs to 22 in one stage.
+GAN_RECIPES["wgangp_mnist"].update(epochs=22)
 
 
 def train_gan(recipe, work_dir, epochs, start=None, initial_epoch=0, cooldown=True):
