@@ -13,12 +13,24 @@ machines, give every process the first machine's address):
     KERAS_BACKEND=jax python examples/distributed_dcgan.py --epochs 20 \\
         --coordinator 127.0.0.1:12345 --num-processes 2 --process-id 1
 
-Without either, it trains in one process. `--batch-size` is each
-process's share of a step. Only the first process writes the sample grids
-and the preset.
+TensorFlow, one command per worker, each with the cluster and its own
+index in `TF_CONFIG` (here two workers on one machine; on several
+machines, their addresses):
+
+    TF_CONFIG='{"cluster": {"worker": ["127.0.0.1:12345", "127.0.0.1:12346"]},
+        "task": {"type": "worker", "index": 0}}' KERAS_BACKEND=tensorflow \\
+        python examples/distributed_dcgan.py --epochs 20 &
+    TF_CONFIG='{"cluster": {"worker": ["127.0.0.1:12345", "127.0.0.1:12346"]},
+        "task": {"type": "worker", "index": 1}}' KERAS_BACKEND=tensorflow \\
+        python examples/distributed_dcgan.py --epochs 20
+
+Without any of these, it trains in one process. `--batch-size` is each
+process's share of a step (on TensorFlow, each device's). Only the first
+process writes the sample grids and the preset.
 """
 
 import argparse
+import contextlib
 import os
 
 import keras
@@ -41,7 +53,15 @@ def parse_args(argv):
 
 
 def join(args):
-    """Joins the other processes, if any, on the active backend."""
+    """Joins the other processes, if any, on the active backend.
+
+    Returns the context to make the model in, and the number of processes.
+    """
+    if keras.backend.backend() == "tensorflow" and "TF_CONFIG" in os.environ:
+        import tensorflow as tf
+
+        strategy = tf.distribute.MultiWorkerMirroredStrategy()
+        return strategy.scope(), strategy.num_replicas_in_sync
     if keras.backend.backend() == "torch" and "RANK" in os.environ:
         import torch
         import torch.distributed as dist
@@ -57,6 +77,7 @@ def join(args):
         keras.distribution.set_distribution(
             keras.distribution.DataParallel(devices=keras.distribution.list_devices())
         )
+    return contextlib.nullcontext(), 1
 
 
 def leave():
@@ -74,17 +95,19 @@ def leave():
 
 def main(argv=None):
     args = parse_args(argv)
-    join(args)
+    scope, replicas = join(args)
     keras.utils.set_random_seed(0)  # the same weights in every process
     images, _ = ganzoo.datasets.load("mnist_5k")
     size = dict(latent_dim=8, filters=4) if args.quick else {}
     if args.quick:
         images, args.epochs, args.batch_size = images[:64], 1, 8
-    model = ganzoo.DCGAN(image_shape=(28, 28, 1), seed=0, **size)
-    model.compile()
+    with scope:  # TensorFlow: the strategy's
+        model = ganzoo.DCGAN(image_shape=(28, 28, 1), seed=0, **size)
+        model.compile()
     model.fit(
         images,
-        batch_size=args.batch_size,
+        # tf.distribute's batch is the global one; the others' each process's.
+        batch_size=args.batch_size * replicas,
         epochs=args.epochs,
         callbacks=[ganzoo.SampleGrid(os.path.join(args.out, "grids"))],
         verbose=2 if ganzoo.backend.is_chief() else 0,

@@ -29,6 +29,17 @@ def test_installed_keras_is_the_checked_minor_version():
 
 
 def test_private_apis_exist():
+    if keras.backend.backend() == "tensorflow":
+        from keras.src.backend.tensorflow import trainer
+
+        if not callable(getattr(trainer, "_collective_all_reduce_multi_worker", None)):
+            _fail(
+                "keras.src.backend.tensorflow.trainer._collective_all_reduce_multi_worker"
+            )
+        if not callable(
+            getattr(trainer.TensorFlowTrainer, "_maybe_symbolic_build", None)
+        ):
+            _fail("TensorFlowTrainer._maybe_symbolic_build")
     stateless = getattr(keras.src.backend.common, "stateless_scope", None)
     if not callable(getattr(stateless, "get_stateless_scope", None)):
         _fail("keras.src.backend.common.stateless_scope.get_stateless_scope")

@@ -143,13 +143,41 @@ def join_launched_processes():
 
 
 def is_chief():
-    """Whether this process writes files: the first of a distributed run."""
-    return process_shard()[0] == 0
+    """Whether this process writes files: the first of a distributed run.
+
+    Rank 0 under `torch.distributed`, process 0 under JAX's multi-process
+    `keras.distribution`, and under TensorFlow the chief that `TF_CONFIG`
+    names (the task "chief", or else the first worker).
+    """
+    return _engine.is_chief()
 
 
 def agree(value):
-    """The first process's `value` (an int) on every process."""
+    """The first process's `value` (an int) on every process.
+
+    On TensorFlow, inside `distribution_scope(model)` of a model made under
+    a `MultiWorkerMirroredStrategy`; elsewhere `value` itself.
+    """
     return _engine.agree(value)
+
+
+def distribution_scope(model):
+    """Context manager: the scope of the strategy `model` was made under.
+
+    TensorFlow's `model.distribute_strategy.scope()`, in which `agree`
+    reaches the other workers; nothing on JAX and PyTorch.
+    """
+    return _engine.distribution_scope(model)
+
+
+def maybe_symbolic_build(model, iterator, data_batch):
+    """Keras's TensorFlow trainer's build of `model` before `fit`.
+
+    Called (through `BaseGAN._maybe_symbolic_build`) by Keras's TensorFlow
+    trainer only. Builds from this worker's share of the first batch, so
+    that `fit` runs under `tf.distribute.MultiWorkerMirroredStrategy`.
+    """
+    _engine.maybe_symbolic_build(model, iterator, data_batch)
 
 
 def start_fit(model, data):
@@ -190,11 +218,13 @@ __all__ = [
     "agree",
     "conv2d",
     "conv2d_transpose",
+    "distribution_scope",
     "fused_batch_normalization",
     "input_gradients",
     "is_chief",
     "join_launched_processes",
     "keep_state_on_error",
+    "maybe_symbolic_build",
     "on_this_process",
     "predict",
     "process_shard",

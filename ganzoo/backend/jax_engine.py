@@ -106,6 +106,14 @@ def join_launched_processes():
     return process_shard()  # the user's script starts this backend's runtime
 
 
+def is_chief():
+    return process_shard()[0] == 0
+
+
+def distribution_scope(model):
+    return contextlib.nullcontext()  # agree() needs no scope here
+
+
 def agree(value):
     if jax.process_count() == 1:
         return value

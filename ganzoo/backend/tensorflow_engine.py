@@ -2,7 +2,14 @@
 
 import contextlib
 
+import keras
+import numpy as np
 import tensorflow as tf
+
+# Keras's test for the strategy whose step outputs it averages over axis 0.
+from keras.src.backend.tensorflow.trainer import (
+    _collective_all_reduce_multi_worker as _multi_worker,
+)
 
 from ganzoo.backend.common import run_step
 
@@ -44,8 +51,54 @@ def join_launched_processes():
     return process_shard()  # the user's script starts this backend's runtime
 
 
+def is_chief():
+    # The chief of a MultiWorkerMirroredStrategy cluster (TF_CONFIG): the
+    # task named "chief", or the first worker where none is.
+    resolver = tf.distribute.cluster_resolver.TFConfigClusterResolver()
+    if resolver.task_type in (None, "chief"):
+        return True
+    jobs = resolver.cluster_spec().jobs
+    return (
+        resolver.task_type == "worker" and resolver.task_id == 0 and "chief" not in jobs
+    )
+
+
 def agree(value):
-    return value
+    strategy = tf.distribute.get_strategy()
+    if not _multi_worker(strategy):
+        return value
+
+    def first_replicas(v):
+        replica = tf.distribute.get_replica_context().replica_id_in_sync_group
+        return tf.where(replica == 0, v, tf.zeros_like(v))
+
+    @tf.function
+    def broadcast(mine):
+        return strategy.reduce("SUM", strategy.run(first_replicas, (mine,)), axis=None)
+
+    return int(broadcast(tf.constant(value, tf.int64)))
+
+
+def distribution_scope(model):
+    return model.distribute_strategy.scope()
+
+
+def maybe_symbolic_build(model, iterator, data_batch):
+    # Keras's `_maybe_symbolic_build`, but built from this worker's first
+    # local batch: Keras averages the first distributed batch over the
+    # replicas, which MultiWorkerMirroredStrategy refuses for a batch that
+    # is a structure (keras-team/keras issue 20585). Only shapes matter.
+    if model._distribute_strategy is None:
+        return  # built when the step is traced
+    strategy = model.distribute_strategy
+    if iterator is not None:
+        for _, _, batches in iterator:
+            data_batch = tf.nest.map_structure(
+                lambda v: strategy.experimental_local_results(v)[0], next(batches)
+            )
+            break
+    with strategy.scope():
+        model._symbolic_build(data_batch=data_batch)
 
 
 def start_fit(model, data):
@@ -57,11 +110,44 @@ def on_this_process():
 
 
 def predict(model, inputs, batch_size):
-    return model.predict(inputs, batch_size=batch_size, verbose=0)
+    if not _multi_worker(model.distribute_strategy):
+        return model.predict(inputs, batch_size=batch_size, verbose=0)
+    # Under MultiWorkerMirroredStrategy, `predict` is a collective of every
+    # worker; this reads this worker's copy of the (mirrored) weights, so
+    # the chief can sample by itself.
+    num = len(keras.tree.flatten(inputs)[0])
+    outputs = []
+    for start in range(0, num, batch_size):
+        batch = slice(start, start + batch_size)
+        batch = keras.tree.map_structure(lambda a, b=batch: a[b], inputs)
+        outputs.append(keras.ops.convert_to_numpy(model(batch, training=False)))
+    return np.concatenate(outputs)
+
+
+def _average_states(variables):
+    # Each replica updates its own copy of the BatchNorm moving statistics
+    # (Keras's variables do not aggregate); keep the copies equal, as the
+    # PyTorch engine does over its ranks.
+    context = tf.distribute.get_replica_context()
+    if context is None or context.num_replicas_in_sync == 1:
+        return
+    floats = [
+        v for v in variables if v.dtype in ("float16", "bfloat16", "float32", "float64")
+    ]
+    if floats:
+        means = context.all_reduce("MEAN", [tf.identity(v.value) for v in floats])
+        for variable, value in zip(floats, means, strict=True):
+            variable.assign(value)
 
 
 def train_step(model, data):
-    return run_step(model, data, _update)
+    logs = run_step(model, data, _update)
+    _average_states(model.non_trainable_variables)
+    if _multi_worker(tf.distribute.get_strategy()):
+        # Keras averages a multi-worker step's outputs over the replicas and
+        # their axis 0, which a scalar lacks.
+        logs = {name: tf.reshape(value, [1]) for name, value in logs.items()}
+    return logs
 
 
 def input_gradients(fn, x):

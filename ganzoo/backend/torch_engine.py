@@ -45,6 +45,14 @@ def join_launched_processes():
     return torch_distributed.join_from_environment()
 
 
+def is_chief():
+    return process_shard()[0] == 0
+
+
+def distribution_scope(model):
+    return contextlib.nullcontext()  # agree() needs no scope here
+
+
 def agree(value):
     return torch_distributed.agree(value)
 

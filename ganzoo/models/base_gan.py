@@ -350,6 +350,11 @@ class BaseGAN(PresetMixin, keras.Model):
     def train_step(self, *args):
         return backend.train_step(self, *args)
 
+    def _maybe_symbolic_build(self, iterator=None, data_batch=None):
+        # Keras's TensorFlow trainer builds the model before `fit`; this
+        # builds it from each worker's own batch (multi-worker strategies).
+        backend.maybe_symbolic_build(self, iterator, data_batch)
+
     def fit(self, x=None, y=None, **kwargs):
         """Trains the model; takes everything `keras.Model.fit` takes.
 
@@ -370,12 +375,14 @@ class BaseGAN(PresetMixin, keras.Model):
         `drop_remainder=True` (`tf.data`) or `drop_last=True` (torch) for
         the same effect.
 
-        Under a `torch.distributed` process group (`torchrun`) or JAX's
-        multi-process `keras.distribution`, every process runs this same
-        call: arrays are split between the processes (`batch_size` is each
-        process's share of a step), every process starts from the first
-        one's weights, and gradients are averaged (see the guide "Training
-        on several devices and machines").
+        Under a `torch.distributed` process group (`torchrun`), JAX's
+        multi-process `keras.distribution` or TensorFlow's
+        `MultiWorkerMirroredStrategy` (the model made in its scope), every
+        process runs this same call: arrays are split between the processes
+        (`batch_size` is each process's share of a step; on TensorFlow, the
+        global batch), every process starts from the first one's weights,
+        and gradients are averaged (see the guide "Training on several
+        devices and machines").
         """
         if not self.compiled:
             raise RuntimeError(
@@ -395,7 +402,8 @@ class BaseGAN(PresetMixin, keras.Model):
             kwargs["callbacks"] = list(kwargs.get("callbacks") or []) + [
                 BatchChecks(self.batch_check_names)
             ]
-        full_batches = full_batches_or_none(x, y, kwargs, seed=self.seed)
+        with backend.distribution_scope(self):
+            full_batches = full_batches_or_none(x, y, kwargs, seed=self.seed)
         if full_batches is not None:
             x, y = full_batches, None
             kwargs["callbacks"] = list(kwargs.get("callbacks") or []) + [

@@ -2,6 +2,7 @@
 
 import os
 import signal
+import socket
 import subprocess
 import sys
 
@@ -39,6 +40,48 @@ def run_bounded(command, env=None, timeout=240):
             f"{command} exited with {process.returncode}.\n{output[-4000:]}"
         )
     return output
+
+
+def run_together(commands, envs, timeout=240):
+    """Runs `commands[0]` as `run_bounded` does, the others beside it.
+
+    `envs[i]` adds to the environment of `commands[i]`. Fails if any
+    fails; kills those still running when the first ends or fails.
+    """
+    env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3")
+    env["PYTHONPATH"] = os.pathsep.join([ROOT, env.get("PYTHONPATH", "")])
+    others = [
+        subprocess.Popen(
+            command,
+            cwd=ROOT,
+            env=dict(env, **extra),
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+        for command, extra in zip(commands[1:], envs[1:], strict=True)
+    ]
+    try:
+        run_bounded(commands[0], env=envs[0], timeout=timeout)
+        for process in others:
+            assert process.wait(timeout=60) == 0, f"{process.args} failed"
+    finally:
+        for process in others:
+            if process.poll() is None:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait()
+
+
+def free_ports(count):
+    """`count` distinct free TCP ports on 127.0.0.1."""
+    sockets = [socket.socket() for _ in range(count)]
+    try:
+        for s in sockets:
+            s.bind(("127.0.0.1", 0))
+        return [s.getsockname()[1] for s in sockets]
+    finally:
+        for s in sockets:
+            s.close()
 
 
 def python():

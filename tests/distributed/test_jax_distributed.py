@@ -9,15 +9,14 @@ of the whole batch.
 """
 
 import os
-import socket
-import subprocess
 
 import keras
 import numpy as np
 import pytest
 
+from tests.distributed.launch import free_ports
 from tests.distributed.launch import python
-from tests.distributed.launch import run_bounded
+from tests.distributed.launch import run_together
 from tests.distributed.records import RecordSteps
 from tests.distributed.records import load_variables as load
 from tests.distributed.tiny import build
@@ -34,34 +33,12 @@ WORLD = 2
 BATCH = 4  # per process
 
 
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def launch(out, family):
-    port = free_port()
+    (port,) = free_ports(1)
     command = [python(), "tests/distributed/jax_worker.py", str(out), family]
-    others = [
-        subprocess.Popen(
-            command + [str(rank), str(port)],
-            cwd=os.getcwd(),
-            env=dict(os.environ, PYTHONPATH=os.getcwd()),
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-            start_new_session=True,
-        )
-        for rank in range(1, WORLD)
-    ]
-    try:
-        run_bounded(command + ["0", str(port)], timeout=240)
-        for process in others:
-            assert process.wait(timeout=60) == 0
-    finally:
-        for process in others:
-            if process.poll() is None:
-                process.kill()
+    run_together(
+        [command + [str(rank), str(port)] for rank in range(WORLD)], [{}] * WORLD
+    )
 
 
 @pytest.mark.parametrize("family", ["dcgan", "wgangp"])
