@@ -3,18 +3,19 @@
 
     KERAS_BACKEND=torch .venv/bin/python bench/distributed_throughput.py
     KERAS_BACKEND=jax .venv/bin/python bench/distributed_throughput.py
+    KERAS_BACKEND=tensorflow .venv/bin/python bench/distributed_throughput.py
 
 For 1 and for 2 processes, starts the processes as users do (PyTorch:
 `torchrun --standalone`; JAX: one process each, joined by
 `keras.distribution.initialize` on a free loopback port, with gloo CPU
-collectives), each pinned to its own core with one thread. Every process
-trains `ganzoo.DCGAN(image_shape=(28, 28, 1))` on random images with
-`batch_size` 64 per process, so 2 processes train on a global batch of
-128. Process 0 times `--steps` steps after `--warmup-steps` untimed ones
-and reports steps/s and images/s; the scaling efficiency is the 2-process
-images/s over twice the 1-process images/s. TensorFlow is not measured:
-it has no multi-process `fit` in ganzoo yet (its `MirroredStrategy` runs
-in one process).
+collectives; TensorFlow: one worker each, joined by
+`MultiWorkerMirroredStrategy` from `TF_CONFIG` over gRPC on loopback
+ports), each pinned to its own core with one thread. Every process trains
+`ganzoo.DCGAN(image_shape=(28, 28, 1))` on random images with 64 images
+per process, so 2 processes train on a global batch of 128. Process 0
+times `--steps` steps after `--warmup-steps` untimed ones and reports
+steps/s and images/s; the scaling efficiency is the 2-process images/s
+over twice the 1-process images/s.
 
 Prints one markdown row per process count.
 """
@@ -40,6 +41,19 @@ def worker(args):
 
         dist.init_process_group("gloo")
         rank, world = dist.get_rank(), dist.get_world_size()
+    elif backend == "tensorflow":
+        import tensorflow as tf
+
+        tf.config.threading.set_intra_op_parallelism_threads(1)
+        tf.config.threading.set_inter_op_parallelism_threads(1)
+        rank, world = args.process_id, args.num_processes
+        if world > 1:
+            workers = [f"127.0.0.1:{port}" for port in args.ports.split(",")]
+            task = {"type": "worker", "index": rank}
+            cluster = {"cluster": {"worker": workers}, "task": task}
+            os.environ["TF_CONFIG"] = json.dumps(cluster)
+            strategy = tf.distribute.MultiWorkerMirroredStrategy()
+            scope = strategy.scope()
     else:
         import jax
 
@@ -47,24 +61,31 @@ def worker(args):
         rank, world = args.process_id, args.num_processes
         if world > 1:
             keras.distribution.initialize(
-                f"127.0.0.1:{args.port}", num_processes=world, process_id=rank
+                f"127.0.0.1:{args.ports.split(',')[0]}",
+                num_processes=world,
+                process_id=rank,
             )
             keras.distribution.set_distribution(
                 keras.distribution.DataParallel(
                     devices=keras.distribution.list_devices()
                 )
             )
+    import contextlib
+
     import numpy as np
 
     import ganzoo
 
+    if backend != "tensorflow" or world == 1:
+        scope = contextlib.nullcontext()
     keras.utils.set_random_seed(0)
     steps = args.warmup_steps + args.steps
     images = np.random.default_rng(0).uniform(
         -1, 1, (steps * args.batch_size * world, 28, 28, 1)
     )
-    model = ganzoo.DCGAN(image_shape=(28, 28, 1), seed=0)
-    model.compile()
+    with scope:
+        model = ganzoo.DCGAN(image_shape=(28, 28, 1), seed=0)
+        model.compile()
     times = {}
 
     class Clock(keras.callbacks.Callback):
@@ -73,9 +94,11 @@ def worker(args):
                 float(logs["loss"])  # waits for the step to finish
                 times[batch + 1] = time.perf_counter()
 
+    # tf.distribute's batch is the global one.
+    global_batch = backend == "tensorflow" and world > 1
     model.fit(
         images.astype("float32"),
-        batch_size=args.batch_size,
+        batch_size=args.batch_size * (world if global_batch else 1),
         epochs=1,
         verbose=0,
         callbacks=[Clock()],
@@ -100,10 +123,15 @@ def worker(args):
         multihost_utils.sync_global_devices("done")
 
 
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+def free_ports(count):
+    sockets = [socket.socket() for _ in range(count)]
+    try:
+        for s in sockets:
+            s.bind(("127.0.0.1", 0))
+        return [s.getsockname()[1] for s in sockets]
+    finally:
+        for s in sockets:
+            s.close()
 
 
 def launch(args, processes, out):
@@ -118,12 +146,12 @@ def launch(args, processes, out):
         command += [f"--nproc-per-node={processes}", *me, "--pin"]
         subprocess.run(command, env=env, check=True, timeout=args.timeout)
         return
-    port = str(free_port())
+    ports = ",".join(str(port) for port in free_ports(processes))
     running = [
         subprocess.Popen(
             ["taskset", "-c", str(i), sys.executable, *me]
             + ["--process-id", str(i), "--num-processes", str(processes)]
-            + ["--port", port],
+            + ["--ports", ports],
             env=env,
         )
         for i in range(processes)
@@ -143,10 +171,8 @@ def main(argv=None):
     parser.add_argument("--pin", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--out", help=argparse.SUPPRESS)
     parser.add_argument("--process-id", type=int, default=0, help=argparse.SUPPRESS)
-    parser.add_argument(
-        "--num-processes", type=int, default=1, help=argparse.SUPPRESS
-    )
-    parser.add_argument("--port", type=int, default=0, help=argparse.SUPPRESS)
+    parser.add_argument("--num-processes", type=int, default=1, help=argparse.SUPPRESS)
+    parser.add_argument("--ports", default="", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.worker:
         if args.pin:
