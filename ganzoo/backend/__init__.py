@@ -107,6 +107,18 @@ def fused_batch_normalization(x, axis, gamma, beta, epsilon):
     return None
 
 
+def shard_batch(x):
+    """`x`, a batch drawn inside a training step, split as the step's data is.
+
+    Under JAX's `keras.distribution`, a batch drawn inside the compiled step
+    (the generator's noise, say) is otherwise replicated, and XLA then has
+    every device compute on the whole global batch of generated images;
+    this splits its first axis between the devices, as the real images
+    are. `x` itself outside a compiled step and on the other backends.
+    """
+    return _engine.shard_batch(x)
+
+
 def replica_id():
     """Index of the replica running this code under a distribution strategy.
 
@@ -230,6 +242,7 @@ __all__ = [
     "process_shard",
     "replica_id",
     "run_step",
+    "shard_batch",
     "start_fit",
     "train_step",
     "with_input_gradient",

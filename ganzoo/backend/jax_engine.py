@@ -106,6 +106,14 @@ def join_launched_processes():
     return process_shard()  # the user's script starts this backend's runtime
 
 
+def shard_batch(x):
+    distribution = keras.distribution.distribution()
+    if distribution is None or not isinstance(x, jax.core.Tracer):
+        return x
+    layout = distribution.get_data_layout(x.shape)
+    return keras.distribution.distribute_tensor(x, layout)
+
+
 def is_chief():
     return process_shard()[0] == 0
 

@@ -3,6 +3,7 @@
 import keras
 from keras import ops
 
+from ganzoo import backend
 from ganzoo import validation
 from ganzoo.models.labels import balanced_labels
 from ganzoo.models.labels import batch_labels
@@ -49,9 +50,10 @@ class ClassConditional:
 
     def draw_labels(self, batch_size):
         """Labels of generated images in training: uniform over the classes."""
-        return keras.random.randint(
+        labels = keras.random.randint(
             (batch_size,), 0, self.num_classes, seed=self.seed_generator, dtype="int32"
         )
+        return backend.shard_batch(labels)
 
     def generate_for_training(self, batch_size):
         """`(images, labels)`: a batch generated for drawn labels, in training."""

@@ -96,9 +96,8 @@ class NoiseToImageGAN(BaseGAN):
 
     def draw_latent(self, batch_size):
         """Training noise from the model's seed generator."""
-        return keras.random.normal(
-            (batch_size, self.latent_dim), seed=self.seed_generator
-        )
+        z = keras.random.normal((batch_size, self.latent_dim), seed=self.seed_generator)
+        return backend.shard_batch(z)
 
     def discriminator_loss(self, real):
         z = self.draw_latent(ops.shape(real)[0])

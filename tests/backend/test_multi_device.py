@@ -99,6 +99,31 @@ def test_each_replica_draws_its_own_noise():
     assert result["different"]
 
 
+_SPLIT_DRAWS = """
+import ganzoo
+with distributed():
+    dcgan = ganzoo.DCGAN(image_shape=(8, 8, 1), latent_dim=4, filters=4, seed=1)
+    acgan = ganzoo.ACGAN(
+        image_shape=(8, 8, 1), latent_dim=4, filters=4, num_classes=3, seed=1
+    )
+    draws = {
+        "noise": jax.jit(lambda: dcgan.draw_latent(6))(),
+        "labels": jax.jit(lambda: acgan.draw_labels(6))(),
+    }
+print(json.dumps({
+    name: [shard.data.shape[0] for shard in draw.addressable_shards]
+    for name, draw in draws.items()
+}))
+"""
+
+
+@pytest.mark.skipif(BACKEND != "jax", reason="JAX's global batch draws")
+def test_draws_in_the_step_are_split_between_the_devices():
+    """Else every device would generate the whole global batch."""
+    result = run_in_backend(BACKEND, _TWO_DEVICES[BACKEND] + _SPLIT_DRAWS, fresh=True)
+    assert result == {"noise": [3, 3], "labels": [3, 3]}
+
+
 _SAME_MODELS = """
 import ganzoo
 images = np.random.default_rng(0).uniform(-1, 1, (32, 8, 8, 1)).astype("float32")

@@ -4,6 +4,7 @@ import keras
 import numpy as np
 from keras import ops
 
+from ganzoo import backend
 from ganzoo import losses
 from ganzoo import validation
 from ganzoo.models.dcgan.networks import build_dcgan_generator
@@ -177,7 +178,7 @@ class InfoGAN(NoiseToImageGAN):
         )
         one_hot = ops.one_hot(categories, self.num_categories)
         inputs = ops.concatenate([z, one_hot, continuous], axis=-1)
-        return inputs, categories, continuous
+        return backend.shard_batch(inputs), categories, continuous
 
     def info_losses(self, features, categories, continuous):
         """Q's negative log-likelihoods of the codes: `(categorical, continuous)`."""

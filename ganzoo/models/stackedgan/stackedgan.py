@@ -4,6 +4,7 @@ import keras
 import numpy as np
 from keras import ops
 
+from ganzoo import backend
 from ganzoo import losses
 from ganzoo import validation
 from ganzoo.models import labels as label_utils
@@ -377,9 +378,10 @@ class StackedGAN(NoiseToImageGAN):
 
     def draw_noise(self, batch_size, dim):
         """Training noise `N(0, noise_stddev)` from the model's seed generator."""
-        return keras.random.normal(
+        noise = keras.random.normal(
             (batch_size, dim), stddev=self.noise_stddev, seed=self.seed_generator
         )
+        return backend.shard_batch(noise)
 
     def discriminator1_loss(self, batch):
         _, labels, real_features = batch
