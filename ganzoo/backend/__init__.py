@@ -141,17 +141,43 @@ def process_shard():
     return _engine.process_shard()
 
 
+def processes():
+    """`(index, count)`: this process among those that train together.
+
+    `process_shard()` on PyTorch and JAX. On TensorFlow, under a
+    `MultiWorkerMirroredStrategy` (in scope, or set as the default), this
+    worker's task index and the number of tasks in `TF_CONFIG` (where
+    `process_shard()` is `(0, 1)`, since `tf.distribute` splits the data
+    itself); `(0, 1)` otherwise.
+    """
+    return _engine.processes()
+
+
 def join_launched_processes():
     """Joins the processes a launcher started, where the backend can tell.
 
     On PyTorch, a process started by `torchrun` (several processes, its
     `RANK`/`WORLD_SIZE`/`MASTER_ADDR` environment) joins their
-    `torch.distributed` process group, unless one is already initialised;
-    JAX's and TensorFlow's runtimes are started by the user's own script.
-    The command line calls this, so `torchrun ... $(which ganzoo) train ...`
-    trains over every process. Returns `process_shard()`.
+    `torch.distributed` process group, unless one is already initialised.
+    On TensorFlow, a process whose `TF_CONFIG` names several tasks makes a
+    `MultiWorkerMirroredStrategy` and sets it as the default strategy, so
+    that models made next are made under it; call it before TensorFlow
+    runs anything. JAX's runtime is started by the user's own script. The
+    command line calls this, so `torchrun ... $(which ganzoo) train ...`,
+    or one `ganzoo train` per `TF_CONFIG` task, trains over every process.
+    Returns `processes()`.
     """
     return _engine.join_launched_processes()
+
+
+def fit_batch_size(batch_size):
+    """`fit`'s `batch_size` for `batch_size` samples per process and step.
+
+    Under a TensorFlow strategy, `fit` takes the global batch of all the
+    replicas (TensorFlow's convention): `batch_size` times their number.
+    `batch_size` itself elsewhere.
+    """
+    return _engine.fit_batch_size(batch_size)
 
 
 def is_chief():
@@ -214,8 +240,10 @@ def on_this_process():
     """Context manager: models made inside live on this process alone.
 
     Under JAX's multi-process `keras.distribution` a new variable is placed
-    on every process's devices, which needs every process to take part;
-    inside this context it is not, so that the first process can build
+    on every process's devices, and under TensorFlow's
+    `MultiWorkerMirroredStrategy` (set as the default strategy) its value
+    is broadcast from the chief: both need every process to take part.
+    Inside this context they do not, so that the first process can build
     what it writes (a preset's copy of the model) by itself.
     """
     return _engine.on_this_process()
@@ -231,6 +259,7 @@ __all__ = [
     "conv2d",
     "conv2d_transpose",
     "distribution_scope",
+    "fit_batch_size",
     "fused_batch_normalization",
     "input_gradients",
     "is_chief",
@@ -240,6 +269,7 @@ __all__ = [
     "on_this_process",
     "predict",
     "process_shard",
+    "processes",
     "replica_id",
     "run_step",
     "shard_batch",

@@ -114,6 +114,14 @@ def shard_batch(x):
     return keras.distribution.distribute_tensor(x, layout)
 
 
+def processes():
+    return process_shard()
+
+
+def fit_batch_size(batch_size):
+    return batch_size  # each process's share
+
+
 def is_chief():
     return process_shard()[0] == 0
 

@@ -47,8 +47,34 @@ def process_shard():
     return 0, 1  # tf.distribute hands each worker its share of the data
 
 
+def _tasks():
+    # This task's index and the number of training tasks (a "chief", then
+    # the workers) in TF_CONFIG, as MultiWorkerMirroredStrategy counts them.
+    resolver = tf.distribute.cluster_resolver.TFConfigClusterResolver()
+    jobs = resolver.cluster_spec().as_dict()
+    chiefs = len(jobs.get("chief", []))
+    count = chiefs + len(jobs.get("worker", []))
+    if resolver.task_type == "worker":
+        return chiefs + resolver.task_id, count
+    return 0, max(count, 1)
+
+
+def processes():
+    if not _multi_worker(tf.distribute.get_strategy()):
+        return 0, 1
+    return _tasks()
+
+
 def join_launched_processes():
-    return process_shard()  # the user's script starts this backend's runtime
+    if _tasks()[1] > 1 and not tf.distribute.has_strategy():
+        strategy = tf.distribute.MultiWorkerMirroredStrategy()
+        tf.distribute.experimental_set_strategy(strategy)
+    return processes()
+
+
+def fit_batch_size(batch_size):
+    # tf.distribute's `batch_size` is the global batch of all the replicas.
+    return batch_size * tf.distribute.get_strategy().num_replicas_in_sync
 
 
 def shard_batch(x):
@@ -109,8 +135,25 @@ def start_fit(model, data):
     pass  # tf.distribute mirrors the variables it creates
 
 
+@contextlib.contextmanager
 def on_this_process():
-    return contextlib.nullcontext()  # every process computes on its own
+    # Variables made under a multi-worker strategy are broadcast from the
+    # chief, which every worker must join. A strategy set as the default
+    # (`join_launched_processes`) is left for the duration; inside a
+    # strategy's `scope()` it cannot be.
+    strategy = tf.distribute.get_strategy()
+    if not _multi_worker(strategy):
+        yield
+        return
+    try:
+        tf.distribute.experimental_set_strategy(None)
+    except RuntimeError:  # inside the strategy's scope
+        yield
+        return
+    try:
+        yield
+    finally:
+        tf.distribute.experimental_set_strategy(strategy)
 
 
 def predict(model, inputs, batch_size):

@@ -49,6 +49,14 @@ def shard_batch(x):
     return x  # each replica or rank draws its own share
 
 
+def processes():
+    return process_shard()
+
+
+def fit_batch_size(batch_size):
+    return batch_size  # each process's share
+
+
 def is_chief():
     return process_shard()[0] == 0
 

@@ -255,9 +255,11 @@ def add_command(sub):
 def cmd_train(args):
     """Runs `ganzoo train`; returns the exit status.
 
-    Under `torchrun`, every process joins the process group and trains its
-    share; only the first writes grids and the preset, and each backs up
-    to its own sub-folder of the checkpoint folder.
+    Under `torchrun` (PyTorch), or with a `TF_CONFIG` that names several
+    tasks (TensorFlow's `MultiWorkerMirroredStrategy`), every process joins
+    the others and trains its share (`--batch-size` is each process's);
+    only the first writes grids and the preset, and each backs up to its
+    own sub-folder of the checkpoint folder.
     """
     from ganzoo import backend
 
@@ -352,7 +354,10 @@ def fit_and_save(
     import ganzoo
     from ganzoo.cli.progress import FirstStepNotice
 
-    rank, processes = ganzoo.backend.process_shard()
+    rank, processes = ganzoo.backend.processes()
+    if "batch_size" in fit_args:
+        batch_size = ganzoo.backend.fit_batch_size(fit_args["batch_size"])
+        fit_args = dict(fit_args, batch_size=batch_size)
     shared_checkpoint_dir = checkpoint_dir
     callbacks = []
     if checkpoint_dir:

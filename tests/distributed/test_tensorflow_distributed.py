@@ -57,17 +57,35 @@ def test_two_workers_train_as_one_process_on_the_whole_batch(tmp_path, family):
     assert agreed == [100, 100]  # the chief's value
 
 
+def tf_config(workers, index):
+    """The environment of worker `index` of `workers` (their addresses)."""
+    task = {"type": "worker", "index": index}
+    return {"TF_CONFIG": json.dumps({"cluster": {"worker": workers}, "task": task})}
+
+
 def test_the_guides_tf_config_commands_run(tmp_path):
     workers = [f"127.0.0.1:{p}" for p in free_ports(WORLD)]
-
-    def tf_config(index):
-        task = {"type": "worker", "index": index}
-        return {"TF_CONFIG": json.dumps({"cluster": {"worker": workers}, "task": task})}
 
     command = [python(), "examples/distributed_dcgan.py", "--quick", "--out"]
     run_together(
         [command + [str(tmp_path)]] * WORLD,
-        [dict(tf_config(i), KERAS_BACKEND="tensorflow") for i in range(WORLD)],
+        [dict(tf_config(workers, i), KERAS_BACKEND="tensorflow") for i in range(WORLD)],
     )
     assert os.listdir(tmp_path / "grids") == ["epoch_0001.png"]
     assert (tmp_path / "preset" / "model.weights.h5").exists()
+
+
+def test_ganzoo_train_runs_with_tf_config(tmp_path):
+    out = tmp_path / "preset"
+    workers = [f"127.0.0.1:{p}" for p in free_ports(WORLD)]
+    command = [python(), "-m", "ganzoo.cli", "train", "dcgan", "--dataset"]
+    command += ["mnist_5k", "--epochs", "1", "--batch-size", "500"]
+    command += ["--latent-dim", "4", "--filters", "4", "--out", str(out)]
+    run_together(
+        [command] * WORLD,
+        [dict(tf_config(workers, i), KERAS_BACKEND="tensorflow") for i in range(WORLD)],
+    )
+    metadata = json.loads((out / "metadata.json").read_text())
+    assert metadata["training_steps"] == 4  # 4,000 digits, 2 x 500 a step
+    assert not (tmp_path / "preset_checkpoint").exists()
+    assert os.listdir(tmp_path / "preset_samples") == ["epoch_0001.png"]
