@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs lint, the docs build, then the whole test suite on TensorFlow, JAX and
 # PyTorch, each in its own process. Fails if any fails. Extra arguments go to
-# pytest.
+# pytest. Each backend's report ends with its 15 slowest tests, so that a
+# run says where the suite's time goes.
 #
 # A backend's suite keeps about one core busy (single-threaded compiles,
 # Python), so JAX's, the longest, runs beside TensorFlow's then PyTorch's;
@@ -25,7 +26,7 @@ suite() {
   local backend=$1
   shift
   echo "=== KERAS_BACKEND=$backend"
-  KERAS_BACKEND=$backend "$py" -m pytest -q -p no:cacheprovider "$@" 2>&1 \
+  KERAS_BACKEND=$backend "$py" -m pytest -q -p no:cacheprovider --durations=15 "$@" 2>&1 \
     | sed -u "s/^/[$backend] /"
   echo "${PIPESTATUS[0]}" >"$status_dir/$backend"
 }
