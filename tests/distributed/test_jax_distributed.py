@@ -69,3 +69,16 @@ def test_two_processes_train_as_one_on_the_whole_batch(tmp_path, family):
     assert not (tmp_path / "grid_rank1").exists()
     assert (tmp_path / "preset_rank0" / "config.json").exists()
     assert not (tmp_path / "preset_rank1").exists()
+
+
+def test_the_guides_commands_run(tmp_path):
+    (port,) = free_ports(1)
+    command = [python(), "examples/distributed_dcgan.py", "--quick", "--out"]
+    command += [str(tmp_path), "--coordinator", f"127.0.0.1:{port}"]
+    command += ["--num-processes", str(WORLD), "--process-id"]
+    run_together(
+        [command + [str(rank)] for rank in range(WORLD)],
+        [{"KERAS_BACKEND": "jax"}] * WORLD,
+    )
+    assert os.listdir(tmp_path / "grids") == ["epoch_0001.png"]
+    assert (tmp_path / "preset" / "model.weights.h5").exists()
