@@ -7,9 +7,10 @@ in a temporary folder of their own; `bash` blocks run there too, with
 `PATH`. `text` blocks are output and are not run.
 
 What a block trains is made tiny, and nothing else changes:
-`epochs=N` (`--epochs N`) becomes 1, and `ganzoo.datasets.load` and
-`demo_task` keep their first 128 images (`tests/doc_blocks/sitecustomize.py`,
-imported at start-up by the commands a `bash` block runs).
+`epochs=N` (`--epochs N`) becomes 1, `ganzoo.datasets.load` and
+`demo_task` keep their first 128 images, and what trains at 256 px trains
+at 32 (`quick_source`, `tests/doc_blocks/sitecustomize.py`, which the
+commands a `bash` block run import at start-up).
 
 HTML comments before a block, which the page does not show, tell the test
 what the prose already tells the reader:
@@ -159,10 +160,24 @@ SHARED_OUT = list(dict.fromkeys(SHARED_OUT))  # each block once, first place
 
 
 def quick_source(block):
-    """The block's source with every training run cut to one epoch."""
+    """The block's source with every training run cut to one epoch.
+
+    A block that trains at 256 px trains at `quick.SMALL_SIDE` px instead
+    (a 256-px step takes half a minute to two on one CPU core): its sizes
+    of 256 become that side, and `ganzoo train cyclegan|pix2pix` is given
+    it as `--image-size`. The image-pair data sets crop to it by default.
+    """
     if block.language == "python":
-        return re.sub(r"\bepochs=\d+", "epochs=1", block.source)
-    return re.sub(r"--epochs \d+", "--epochs 1", block.source)
+        source = re.sub(r"\bepochs=\d+", "epochs=1", block.source)
+        if block.trains_at_256_px():
+            source = re.sub(r"\b256\b", str(quick.SMALL_SIDE), source)
+        return source
+    source = re.sub(r"--epochs \d+", "--epochs 1", block.source)
+    return re.sub(
+        r"(ganzoo train (?:cyclegan|pix2pix)\b)(?![^\n]*--image-size)",
+        rf"\1 --image-size {quick.SMALL_SIDE}",
+        source,
+    )
 
 
 # Tiny stand-ins for the reader's folders that the docs name.
@@ -263,14 +278,13 @@ def quick_data(monkeypatch):
     """`ganzoo.datasets` loading few images, offline, for this test only."""
     import ganzoo
 
+    names = ("load", "demo_task", "PairedImages", "UnpairedImages")
     with monkeypatch.context() as patch:
         patch.setenv("GANZOO_OFFLINE", "1")
-        load, demo_task = ganzoo.datasets.load, ganzoo.datasets.demo_task
+        for name in names:
+            patch.setattr(ganzoo.datasets, name, getattr(ganzoo.datasets, name))
         quick.shrink(ganzoo.datasets)
-        try:
-            yield
-        finally:
-            ganzoo.datasets.load, ganzoo.datasets.demo_task = load, demo_task
+        yield
 
 
 def test_every_block_has_a_language_the_test_knows():
