@@ -31,7 +31,11 @@ from tests.testing import runs_on_this_backend
 torch = pytest.importorskip("torch")
 reference = pytest.importorskip("tests.models.torch_image_to_image_reference")
 
-TOLERANCE = 1e-5
+# Float rounding: the two frameworks sum in orders that change with their
+# thread counts, which reached 3.2e-5 on ResNet-9's outputs once in a full
+# run on a loaded machine (1e-5 held alone). A conversion error (a kernel
+# transposed the wrong way, a missing bias) moves outputs by 0.1 or more.
+TOLERANCE = 1e-4
 
 
 def images(shape, count=2, seed=1):
