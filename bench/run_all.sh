@@ -8,11 +8,13 @@
 #   bench/run_all.sh                      # DCGAN: tensorflow, jax, torch
 #   bench/run_all.sh wgangp               # WGAN-GP (5 critic steps, penalty)
 #   bench/run_all.sh cyclegan             # CycleGAN, ResNet-6 at 64x64
+#   bench/run_all.sh pix2pix              # Pix2Pix, the demo task (fit() only)
 #   BACKENDS="jax torch" bench/run_all.sh dcgan --steps 40
 #   BENCH_JSON_DIR=/tmp/bench bench/run_all.sh   # also keep each run's JSON
 #
 # Further arguments are passed on to the benchmark script (see its --help):
-# bench/dcgan_throughput.py (dcgan, wgangp) or bench/cyclegan_throughput.py.
+# bench/dcgan_throughput.py (dcgan, wgangp), bench/cyclegan_throughput.py or
+# bench/pix2pix_throughput.py.
 set -uo pipefail
 
 cd "$(dirname "$0")/.."
@@ -25,12 +27,13 @@ export TF_CPP_MIN_LOG_LEVEL="${TF_CPP_MIN_LOG_LEVEL:-2}"
 
 model=dcgan
 case "${1:-}" in
-  dcgan|wgangp|cyclegan) model=$1; shift ;;
+  dcgan|wgangp|cyclegan|pix2pix) model=$1; shift ;;
 esac
 case "$model" in
   dcgan) script=(bench/dcgan_throughput.py) ;;
   wgangp) script=(bench/dcgan_throughput.py --model wgangp) ;;
   cyclegan) script=(bench/cyclegan_throughput.py) ;;
+  pix2pix) script=(bench/pix2pix_throughput.py) ;;
 esac
 
 rows="$(mktemp)"

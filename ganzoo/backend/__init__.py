@@ -17,6 +17,7 @@ if _BACKEND == "tensorflow":
     from ganzoo.backend import tensorflow_engine as _engine
 elif _BACKEND == "jax":
     from ganzoo.backend import jax_engine as _engine
+    from ganzoo.backend import jax_kernels as _kernels
 elif _BACKEND == "torch":
     from ganzoo.backend import torch_engine as _engine
     from ganzoo.backend import torch_kernels as _kernels
@@ -75,6 +76,9 @@ def conv2d(x, kernel, strides, padding):
     For 4-D inputs without dilation or groups. On PyTorch, TensorFlow's
     "same" padding is left to PyTorch's symmetric `padding=` plus one
     padded row and column, where Keras pads the whole border explicitly.
+    On JAX, outputs of a few pixels are one matrix product of the input's
+    patches, which XLA:CPU runs and differentiates many times faster than
+    its convolution (`jax_kernels`).
     """
     if _kernels is not None:
         return _kernels.conv2d(x, kernel, strides, padding)

@@ -8,6 +8,7 @@ from ganzoo.layers.normalization import conv_bias
 from ganzoo.layers.normalization import normalization
 from ganzoo.layers.normalization import reference_initializer
 from ganzoo.layers.precision import output_dtype
+from ganzoo.layers.subpixel import SubPixelConv2D
 from ganzoo.validation import check_positive_int
 
 MAX_WIDTH_MULTIPLIER = 8
@@ -93,7 +94,7 @@ def build_patchgan_discriminator(
         else:
             x = layers.ZeroPadding2D(1, name=f"{layer_name}_pad")(x)
             padding = "valid"
-        return layers.Conv2D(
+        return SubPixelConv2D(
             units,
             4,
             strides=strides,

@@ -149,7 +149,7 @@ def _transpose(inputs, kernel, plans, strides):
         )
         x = _shifted(inputs, low_y, taps_y.shape[0], count_y, 1)
         x = _shifted(x, low_x, taps_x.shape[0], count_x, 2)
-        phases = ops.conv(x, ops.cast(regrouped, x.dtype), strides=1, padding="valid")
+        phases = backend.conv2d(x, ops.cast(regrouped, x.dtype), (1, 1), "valid")
         batch = ops.shape(phases)[0]
         phases = ops.reshape(
             phases, (batch, count_y, count_x, stride_y, stride_x, filters)
@@ -173,9 +173,7 @@ def _transpose(inputs, kernel, plans, strides):
                 x = _shifted(inputs, low_y + used_y[0], len(used_y), count_y, 1)
                 x = _shifted(x, low_x + used_x[0], len(used_x), count_x, 2)
                 row.append(
-                    ops.conv(
-                        x, ops.cast(phase_kernel, x.dtype), strides=1, padding="valid"
-                    )
+                    backend.conv2d(x, ops.cast(phase_kernel, x.dtype), (1, 1), "valid")
                 )
             rows.append(row)
         shape = next(p for row in rows for p in row if p is not None).shape

@@ -10,6 +10,7 @@ from ganzoo.layers.normalization import instance_normalization
 from ganzoo.layers.normalization import normalization
 from ganzoo.layers.normalization import reference_initializer
 from ganzoo.layers.precision import output_dtype
+from ganzoo.layers.subpixel import SubPixelConv2D
 from ganzoo.layers.subpixel import SubPixelConv2DTranspose
 from ganzoo.validation import check_image_shape
 from ganzoo.validation import check_positive_int
@@ -105,7 +106,7 @@ def build_unet_generator(
         return filters * min(2 ** (level - 1), MAX_WIDTH_MULTIPLIER)
 
     def conv(units, layer_name, transpose=False, use_bias=bias):
-        conv_class = SubPixelConv2DTranspose if transpose else layers.Conv2D
+        conv_class = SubPixelConv2DTranspose if transpose else SubPixelConv2D
         return conv_class(
             units,
             4,
@@ -204,7 +205,7 @@ def build_seed_unet_generator(
     for i in range(1, num_levels + 1):
         x = norm(f"enc{i}_norm")(x)
         x = layers.LeakyReLU(0.2, name=f"enc{i}_relu")(x)
-        x = layers.Conv2D(
+        x = SubPixelConv2D(
             filters * 2 ** (i - 1),
             kernel_size,
             strides=1 if i == 1 else 2,

@@ -1,0 +1,73 @@
+"""JAX kernels for convolutions that XLA runs slowly on the CPU.
+
+XLA:CPU convolves maps of a few pixels with many channels very slowly, and
+differentiates them more slowly still: a batch of 32 through a 4x4
+convolution from 3x3x512 to 3x3x512 took 7.9 s forward and backward on
+one thread, and 66 ms as one matrix product of the input's patches
+(im2col). Such maps are where Pix2Pix's U-Net and PatchGAN meet their
+deepest layers (2x2, 1x1 and 3x3 outputs at 32x32), which made a Pix2Pix
+step about ten times slower on JAX than on TensorFlow. Up to
+`PATCHES_MAX_OUTPUT_PIXELS` output pixels `conv2d` computes the
+convolution that way, a matrix product whose gradients are matrix products
+too; larger maps, where XLA's own convolution is as fast or faster (a
+16x16x64 input: 14 against 24 ms), keep it.
+"""
+
+import jax.numpy as jnp
+import keras
+
+# Output pixels (height x width) up to which a convolution is a matrix
+# product of patches: a 4x4 output from 4x4x512 took 120 ms forward and
+# backward that way against 161 ms as XLA's convolution; an 8x8 one from
+# 16x16x64, 24 against 14 ms.
+PATCHES_MAX_OUTPUT_PIXELS = 16
+
+
+def _same_padding(size, kernel, stride):
+    """`(before, after)` of TensorFlow's "same" padding along one axis."""
+    out = -(-size // stride)
+    total = max((out - 1) * stride + kernel - size, 0)
+    return total // 2, total - total // 2
+
+
+def _patch_conv2d(x, kernel, strides, padding):
+    """The convolution as one product of `x`'s patches with the kernel."""
+    kh, kw, channels, filters = kernel.shape
+    if padding == "same":
+        pads = [
+            _same_padding(size, k, s)
+            for size, k, s in zip(x.shape[1:3], (kh, kw), strides, strict=True)
+        ]
+        x = jnp.pad(x, ((0, 0), pads[0], pads[1], (0, 0)))
+    (sy, sx), (height, width) = strides, x.shape[1:3]
+    out_h, out_w = (height - kh) // sy + 1, (width - kw) // sx + 1
+    patches = jnp.concatenate(
+        [
+            x[:, i : i + sy * (out_h - 1) + 1 : sy, j : j + sx * (out_w - 1) + 1 : sx]
+            for i in range(kh)
+            for j in range(kw)
+        ],
+        axis=-1,
+    )  # (batch, out_h, out_w, kh * kw * channels), taps in the kernel's order
+    return jnp.matmul(patches, jnp.reshape(kernel, (kh * kw * channels, filters)))
+
+
+def conv2d(x, kernel, strides, padding):
+    """`keras.ops.conv` for 4-D channels-last `x`, without dilation or groups."""
+    out = [
+        -(-size // s) if padding == "same" else (size - k) // s + 1
+        for size, k, s in zip(x.shape[1:3], kernel.shape[:2], strides, strict=True)
+    ]
+    if out[0] * out[1] <= PATCHES_MAX_OUTPUT_PIXELS:
+        return _patch_conv2d(x, kernel, tuple(strides), padding)
+    return keras.ops.conv(x, kernel, strides=strides, padding=padding)
+
+
+def conv2d_transpose(x, kernel, strides, padding):
+    """`keras.ops.conv_transpose`: XLA's own (the layers regroup it first)."""
+    return keras.ops.conv_transpose(x, kernel, strides=strides, padding=padding)
+
+
+def batch_normalization(x, axis, gamma, beta, epsilon):
+    """None: Keras's composite ops, which XLA fuses, are as fast on JAX."""
+    return None
