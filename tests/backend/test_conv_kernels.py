@@ -1,8 +1,9 @@
-"""`ganzoo.backend.conv2d` equals `keras.ops.conv`, on every backend.
+"""`ganzoo.backend.conv2d` and `conv2d_transpose` equal Keras's ops.
 
-On JAX, small outputs take a matrix product of patches (`jax_kernels`);
-on PyTorch, PyTorch's own padding; on TensorFlow, Keras's op itself. The
-cases cover both sides of JAX's switch (`PATCHES_MAX_OUTPUT_PIXELS`).
+On JAX and PyTorch, maps of a few pixels take a matrix product of patches
+(`jax_kernels`, `torch_kernels`), larger ones the framework's convolution
+(on PyTorch with its own padding); on TensorFlow, Keras's ops themselves.
+The cases cover both sides of each switch (16 pixels).
 """
 
 import itertools
@@ -93,3 +94,17 @@ def test_jax_takes_patches_for_small_outputs_only(monkeypatch):
     backend.conv2d(small, w, (2, 2), "same")
     backend.conv2d(large, w, (2, 2), "same")
     assert calls == [small.shape]
+
+
+@pytest.mark.parametrize("size, kernel, stride, padding", CASES)
+def test_conv2d_transpose_equals_keras_conv_transpose(size, kernel, stride, padding):
+    x, w = _inputs(size, kernel)
+    w = keras.ops.transpose(w, (0, 1, 3, 2))  # (kh, kw, filters, channels)
+    ours = backend.conv2d_transpose(x, w, (stride, stride), padding)
+    theirs = keras.ops.conv_transpose(x, w, strides=stride, padding=padding)
+    np.testing.assert_allclose(
+        keras.ops.convert_to_numpy(ours),
+        keras.ops.convert_to_numpy(theirs),
+        rtol=1e-5,
+        atol=1e-5,
+    )
