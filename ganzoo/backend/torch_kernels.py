@@ -23,6 +23,13 @@ import torch.nn.functional as F
 PATCHES_MAX_PIXELS = 16
 
 
+def _takes_patches(pixels):
+    """Whether a map of `pixels` pixels is computed as patches: not while
+    TorchScript traces (the ONNX exporter), which needs the convolutions'
+    sizes as constants where the patch form computes them from shapes."""
+    return pixels <= PATCHES_MAX_PIXELS and not torch.jit.is_tracing()
+
+
 def _same_padding(size, kernel, stride):
     """`(before, after)` of TensorFlow's "same" padding along one axis."""
     out = -(-size // stride)
@@ -50,7 +57,7 @@ def conv2d(x, kernel, strides, padding):
             x.shape[2:], symmetric, weight.shape[2:], strides, strict=True
         )
     ]
-    if out[0] * out[1] <= PATCHES_MAX_PIXELS:
+    if _takes_patches(out[0] * out[1]):
         patches = F.unfold(x, weight.shape[2:], padding=symmetric, stride=strides)
         outputs = torch.matmul(weight.reshape(weight.shape[0], -1), patches)
         return outputs.reshape(x.shape[0], -1, *out).permute(0, 2, 3, 1)
@@ -76,7 +83,7 @@ def conv2d_transpose(x, kernel, strides, padding):
             befores.append(0)
             lengths.append((size - 1) * s + k)
     weight = kernel.permute(3, 2, 0, 1)  # (in, out, kh, kw)
-    if x.shape[1] * x.shape[2] <= PATCHES_MAX_PIXELS:
+    if _takes_patches(x.shape[1] * x.shape[2]):
         # Each input pixel's contribution, then summed into place (col2im).
         kh, kw = kernel.shape[:2]
         full = [
