@@ -330,7 +330,11 @@ class SubPixelConv2D(_SubPixelOption, layers.Conv2D):
     nothing. On PyTorch the forward pass leaves the symmetric part of
     TensorFlow's "same" padding to PyTorch's `padding=` and pads only the
     extra row and column (about 1.2 times faster for a stride-2 layer of
-    DCGAN's critic, forward and backward).
+    DCGAN's critic, forward and backward). On JAX and PyTorch, outputs of
+    at most 16 pixels are one matrix product of the input's patches
+    (`ganzoo.backend.conv2d`), which those CPUs run and differentiate many
+    times faster than a convolution over so small a map (Pix2Pix's U-Net
+    and PatchGAN use the layer for this, at any stride).
 
     Example:
 
