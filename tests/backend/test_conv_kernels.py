@@ -31,6 +31,15 @@ def _inputs(size, kernel, channels=3, filters=5, seed=0):
     return keras.ops.convert_to_tensor(x), keras.ops.convert_to_tensor(w)
 
 
+def _assert_close(ours, theirs):
+    np.testing.assert_allclose(
+        keras.ops.convert_to_numpy(ours),
+        keras.ops.convert_to_numpy(theirs),
+        rtol=1e-5,
+        atol=1e-5,
+    )
+
+
 @pytest.mark.parametrize("size, kernel, stride, padding", CASES)
 def test_conv2d_equals_keras_conv(size, kernel, stride, padding):
     if padding == "valid" and min(size) < kernel:
@@ -38,12 +47,7 @@ def test_conv2d_equals_keras_conv(size, kernel, stride, padding):
     x, w = _inputs(size, kernel)
     ours = backend.conv2d(x, w, (stride, stride), padding)
     theirs = keras.ops.conv(x, w, strides=stride, padding=padding)
-    np.testing.assert_allclose(
-        keras.ops.convert_to_numpy(ours),
-        keras.ops.convert_to_numpy(theirs),
-        rtol=1e-5,
-        atol=1e-5,
-    )
+    _assert_close(ours, theirs)
 
 
 # Each compiles two gradients: a few shapes on either side of the switch.
@@ -102,9 +106,4 @@ def test_conv2d_transpose_equals_keras_conv_transpose(size, kernel, stride, padd
     w = keras.ops.transpose(w, (0, 1, 3, 2))  # (kh, kw, filters, channels)
     ours = backend.conv2d_transpose(x, w, (stride, stride), padding)
     theirs = keras.ops.conv_transpose(x, w, strides=stride, padding=padding)
-    np.testing.assert_allclose(
-        keras.ops.convert_to_numpy(ours),
-        keras.ops.convert_to_numpy(theirs),
-        rtol=1e-5,
-        atol=1e-5,
-    )
+    _assert_close(ours, theirs)
