@@ -1,4 +1,5 @@
-"""The backend-independent half of a training step."""
+"""What the engines and kernels share: the backend-independent half of a
+training step, and TensorFlow's "same" padding rule."""
 
 from keras import ops
 
@@ -47,3 +48,10 @@ def run_step(model, data, update):
     trackers[TOTAL_LOSS].update_state(total)
     model.optimizer.iterations.assign_add(1)
     return {name: tracker.result() for name, tracker in trackers.items()}
+
+
+def same_padding(size, kernel, stride):
+    """`(before, after)` of TensorFlow's "same" padding along one axis."""
+    out = -(-size // stride)
+    total = max((out - 1) * stride + kernel - size, 0)
+    return total // 2, total - total // 2

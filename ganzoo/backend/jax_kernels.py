@@ -16,6 +16,8 @@ too; larger maps, where XLA's own convolution is as fast or faster (a
 import jax.numpy as jnp
 import keras
 
+from ganzoo.backend.common import same_padding
+
 # Output pixels (height x width) up to which a convolution is a matrix
 # product of patches: a 4x4 output from 4x4x512 took 120 ms forward and
 # backward that way against 161 ms as XLA's convolution; an 8x8 one from
@@ -23,19 +25,12 @@ import keras
 PATCHES_MAX_OUTPUT_PIXELS = 16
 
 
-def _same_padding(size, kernel, stride):
-    """`(before, after)` of TensorFlow's "same" padding along one axis."""
-    out = -(-size // stride)
-    total = max((out - 1) * stride + kernel - size, 0)
-    return total // 2, total - total // 2
-
-
 def _patch_conv2d(x, kernel, strides, padding):
     """The convolution as one product of `x`'s patches with the kernel."""
     kh, kw, channels, filters = kernel.shape
     if padding == "same":
         pads = [
-            _same_padding(size, k, s)
+            same_padding(size, k, s)
             for size, k, s in zip(x.shape[1:3], (kh, kw), strides, strict=True)
         ]
         x = jnp.pad(x, ((0, 0), pads[0], pads[1], (0, 0)))

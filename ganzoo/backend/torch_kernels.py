@@ -16,6 +16,8 @@ kernels in Keras's layouts.
 import torch
 import torch.nn.functional as F
 
+from ganzoo.backend.common import same_padding
+
 # Up to this many pixels (a convolution's output, a transposed
 # convolution's input), a matrix product of patches: Pix2Pix's 2x2 -> 1x1
 # 512-channel convolution took 150 ms forward and backward (batch 32, one
@@ -30,13 +32,6 @@ def _takes_patches(pixels):
     return pixels <= PATCHES_MAX_PIXELS and not torch.jit.is_tracing()
 
 
-def _same_padding(size, kernel, stride):
-    """`(before, after)` of TensorFlow's "same" padding along one axis."""
-    out = -(-size // stride)
-    total = max((out - 1) * stride + kernel - size, 0)
-    return total // 2, total - total // 2
-
-
 def conv2d(x, kernel, strides, padding):
     """`keras.ops.conv` for 4-D channels-last `x`, without dilation or groups."""
     x = x.permute(0, 3, 1, 2)
@@ -44,7 +39,7 @@ def conv2d(x, kernel, strides, padding):
     symmetric = (0, 0)
     if padding == "same":
         pads = [
-            _same_padding(size, k, s)
+            same_padding(size, k, s)
             for size, k, s in zip(x.shape[2:], kernel.shape[:2], strides, strict=True)
         ]
         symmetric = tuple(before for before, _ in pads)
