@@ -1,6 +1,7 @@
 """Layers shared by ganzoo's architectures, written in Keras only."""
 
 from ganzoo.layers.batch_normalization import FusedBatchNormalization
+from ganzoo.layers.dropout import SeededDropout
 from ganzoo.layers.normalization import instance_normalization
 from ganzoo.layers.normalization import normalization
 from ganzoo.layers.patchgan import build_patchgan_discriminator
@@ -16,6 +17,7 @@ from ganzoo.layers.unet import build_unet_generator
 __all__ = [
     "FusedBatchNormalization",
     "ReflectionPadding2D",
+    "SeededDropout",
     "SpectralNorm",
     "SubPixelConv2D",
     "SubPixelConv2DTranspose",
