@@ -22,6 +22,13 @@ class SeededDropout(layers.Dropout):
 
     Args:
         *args, **kwargs: As for `keras.layers.Dropout`.
+
+    Example:
+
+    ```python
+    drop = ganzoo.layers.SeededDropout(0.3, seed=1, name="down_0_dropout")
+    outputs = drop(keras.random.normal((8, 14, 14, 64)), training=True)
+    ```
     """
 
     def call(self, inputs, training=False):
