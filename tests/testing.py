@@ -232,9 +232,11 @@ class GANTestCase:
         to float rounding, and one step on `other_batch` moves every phase's
         variables elsewhere. "To float rounding": TensorFlow's CPU kernels
         (oneDNN's) may sum in another order from one run to the next, and a
-        few Adam steps on a second-order penalty carry that up to about 1e-6;
-        so each phase's summed distance between the two runs must stay under
-        a thousandth of the distance that the other batch makes. Where there
+        few Adam steps on a second-order penalty carry that up to about 1e-6
+        per weight (1.1e-3 of the other batch's distance, summed, once on a
+        loaded machine); so each phase's summed distance between the two runs
+        must stay under a hundredth of the distance that the other batch
+        makes. Where there
         are labels or targets, one step on `batch`'s images with
         `other_batch`'s labels or targets moves some variable elsewhere (not
         every phase uses them: StackedGAN's image discriminator does not).
@@ -277,7 +279,8 @@ class GANTestCase:
                 f"phase '{phase.name}' ends where it did on another batch"
             )
             moved, drift = (distance(run, phase.variables) for run in (other, again))
-            assert drift <= 1e-3 * moved, (
+            # A step that ignored its batch would drift as far as it moves.
+            assert drift <= 1e-2 * moved, (
                 f"phase '{phase.name}': the same batch twice ends {drift:.3g} "
                 f"apart (summed over its weights), another batch {moved:.3g}"
             )
