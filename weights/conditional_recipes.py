@@ -60,13 +60,16 @@ CONDITIONAL_RECIPES = {
         curve_every=4,
         cooldown_epochs=4,
     ),
+    # 64 filters: with 32, four schedules (the paper's loss, a generator
+    # class weight of 0.5, an EMA of 0.999, a 12-epoch cooldown) all ended
+    # at a Frechet distance of 3.1 to 3.6.
     "acgan_mnist": dict(
         cls="ACGAN",
         init=dict(
             image_shape=(28, 28, 1),
             num_classes=10,
             latent_dim=100,
-            filters=32,
+            filters=64,
             seed=0,
             classify_fakes=False,
         ),
