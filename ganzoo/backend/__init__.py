@@ -119,7 +119,7 @@ def dropout(x, rate, seed_generator):
     Bernoulli sample of a tensor of probabilities. None on TensorFlow and
     JAX, whose Keras dropout is as fast, for the caller to use Keras's.
     """
-    if _BACKEND == "torch":
+    if _kernels is not None:
         return _kernels.dropout(x, rate, seed_generator)
     return None
 

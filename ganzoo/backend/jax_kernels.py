@@ -66,3 +66,8 @@ def conv2d_transpose(x, kernel, strides, padding):
 def batch_normalization(x, axis, gamma, beta, epsilon):
     """None: Keras's composite ops, which XLA fuses, are as fast on JAX."""
     return None
+
+
+def dropout(x, rate, seed_generator):
+    """None: Keras's dropout (a threefry Bernoulli sample) is JAX's own way."""
+    return None

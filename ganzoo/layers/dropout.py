@@ -1,5 +1,5 @@
 """`SeededDropout` and `seeded_dropout`: Dropout whose masks every checkpoint
-can resume, drawn fast on every backend."""
+can resume, drawn fast on PyTorch."""
 
 import keras
 import numpy as np
@@ -15,10 +15,10 @@ class SeededDropout(layers.Dropout):
     Same arguments, seeds, distribution of masks and outputs in inference
     as `Dropout`. In training on PyTorch, Keras draws a seeded mask as a
     Bernoulli sample of a whole tensor of probabilities and selects with
-    `where`, three times the time of uniform draws compared with the keep
-    probability and one product (`ganzoo.backend.dropout`); the seeds come
-    from the layer's seed generator as Keras's do. On TensorFlow and JAX,
-    and with `noise_shape`, it is `Dropout` exactly.
+    `where`; this layer draws uniform numbers below the keep probability
+    and scales once (`ganzoo.backend.dropout`), a third of the time, with
+    seeds from the layer's seed generator as Keras's. On TensorFlow and
+    JAX, and with `noise_shape`, it is `Dropout` exactly.
 
     Args:
         *args, **kwargs: As for `keras.layers.Dropout`.
