@@ -114,10 +114,13 @@ def fused_batch_normalization(x, axis, gamma, beta, epsilon):
 def dropout(x, rate, seed_generator):
     """Training-mode dropout of `x` with a mask seeded by `seed_generator`, or None.
 
-    On PyTorch, the mask is uniform draws below the keep probability from a
-    generator seeded as Keras seeds it, three times faster than Keras's
-    Bernoulli sample of a tensor of probabilities. None on TensorFlow and
-    JAX, whose Keras dropout is as fast, for the caller to use Keras's.
+    Faster than Keras's on PyTorch (uniform draws below the keep
+    probability from a generator seeded as Keras seeds it, where Keras
+    samples a Bernoulli of a whole tensor of probabilities: three times
+    faster) and on JAX (two 16-bit draws from each threefry word, where
+    Keras spends a word on each unit: 1.8 times faster). None on
+    TensorFlow, whose Keras dropout is as fast, for the caller to use
+    Keras's.
     """
     if _kernels is not None:
         return _kernels.dropout(x, rate, seed_generator)

@@ -13,6 +13,9 @@ too; larger maps, where XLA's own convolution is as fast or faster (a
 16x16x64 input: 14 against 24 ms), keep it.
 """
 
+import math
+
+import jax
 import jax.numpy as jnp
 import keras
 
@@ -69,5 +72,23 @@ def batch_normalization(x, axis, gamma, beta, epsilon):
 
 
 def dropout(x, rate, seed_generator):
-    """None: Keras's dropout (a threefry Bernoulli sample) is JAX's own way."""
-    return None
+    """Dropout of `x` at `rate`, two mask units from each random word.
+
+    Keras's (`jax.random.bernoulli`) spends one threefry evaluation, a
+    32-bit word, on every unit: 6.7 ms for a 64x14x14x64 mask on one
+    thread, about a seventh of a DCGAN step. Here each word gives two
+    16-bit draws, compared with the keep probability in steps of 1/65536
+    (within 8e-6 of it), for 3.8 ms. The seed is the generator's next
+    state, as Keras's; kept units are scaled by `1 / (1 - rate)`, as
+    Keras's. Returns None where 16 bits cannot tell the keep probability
+    from 0 or 1, for the caller to use Keras's.
+    """
+    keep = 1.0 - rate
+    threshold = round(keep * 65536)
+    if not 0 < threshold < 65536:
+        return None
+    size = math.prod(x.shape)
+    words = jax.random.bits(seed_generator.next(), ((size + 1) // 2,), jnp.uint32)
+    draws = jax.lax.bitcast_convert_type(words, jnp.uint16).reshape(-1)[:size]
+    kept = draws.reshape(x.shape) < jnp.uint16(threshold)
+    return jnp.where(kept, x / keep, jnp.zeros((), x.dtype))

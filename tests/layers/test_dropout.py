@@ -69,15 +69,39 @@ def test_config_round_trip_and_the_weights_name():
     assert type(layer).__name__ == "Dropout"
 
 
-@pytest.mark.skipif(
-    keras.backend.backend() != "torch", reason="PyTorch's own dropout kernel"
-)
-def test_torch_kernel_is_used_and_differentiates_to_its_mask():
-    import torch
+def kernel_output_and_gradient(x, rate, generator):
+    """`backend.dropout`'s output and the gradient of its sum, as NumPy."""
+    if keras.backend.backend() == "torch":
+        import torch
 
+        x = torch.tensor(x, requires_grad=True)
+        out = backend.dropout(x, rate, generator)
+        (grad,) = torch.autograd.grad(out.sum(), [x])
+        return out.detach().numpy(), grad.numpy()
+    import jax
+
+    state = keras.ops.convert_to_numpy(generator.state)
+    out = backend.dropout(x, rate, generator)
+    generator.state.assign(state)  # the same mask again, differentiated
+    grad = jax.grad(lambda v: backend.dropout(v, rate, generator).sum())(x)
+    return np.asarray(out), np.asarray(grad)
+
+
+@pytest.mark.skipif(
+    keras.backend.backend() == "tensorflow", reason="TensorFlow keeps Keras's dropout"
+)
+def test_own_kernel_is_used_and_differentiates_to_its_mask():
+    x = inputs()
     generator = keras.random.SeedGenerator(5)
-    x = torch.tensor(inputs(), requires_grad=True)
-    out = backend.dropout(x, 0.3, generator)
-    assert out is not None
-    (grad,) = torch.autograd.grad(out.sum(), [x])
-    np.testing.assert_allclose(grad.numpy(), (out / x).detach().numpy(), rtol=1e-6)
+    out, grad = kernel_output_and_gradient(x, 0.3, generator)
+    np.testing.assert_allclose(grad, out / x, rtol=1e-6)
+    assert abs((out == 0).mean() - 0.3) < 0.005
+
+
+@pytest.mark.skipif(keras.backend.backend() != "jax", reason="JAX's 16-bit draws")
+@pytest.mark.parametrize("rate", [1e-6, 1 - 1e-6])
+def test_jax_leaves_rates_finer_than_its_draws_to_keras(rate):
+    x = inputs()
+    assert backend.dropout(x, rate, keras.random.SeedGenerator(5)) is None
+    out = SeededDropout(rate, seed=1)(x, training=True)
+    assert np.isfinite(keras.ops.convert_to_numpy(out)).all()
