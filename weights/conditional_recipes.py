@@ -62,7 +62,10 @@ CONDITIONAL_RECIPES = {
     ),
     # 64 filters: with 32, four schedules (the paper's loss, a generator
     # class weight of 0.5, an EMA of 0.999, a 12-epoch cooldown) all ended
-    # at a Frechet distance of 3.1 to 3.6.
+    # at a Frechet distance of 3.1 to 3.6. 24 epochs, no cooldown: a
+    # 32-epoch run of this recipe, its last 4 cooled down, passed through
+    # the same figures (the run is deterministic) and was best at epoch 24
+    # (Frechet distance 2.71) and ended at 2.79 (recall 0.798).
     "acgan_mnist": dict(
         cls="ACGAN",
         init=dict(
@@ -73,10 +76,9 @@ CONDITIONAL_RECIPES = {
             seed=0,
             classify_fakes=False,
         ),
-        epochs=32,
+        epochs=24,
         batch_size=64,
         curve_every=4,
-        cooldown_epochs=4,
     ),
 }
 
