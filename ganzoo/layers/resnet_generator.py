@@ -10,6 +10,7 @@ from ganzoo.layers.normalization import normalization
 from ganzoo.layers.normalization import reference_initializer
 from ganzoo.layers.precision import output_dtype
 from ganzoo.layers.reflection_padding import ReflectionPadding2D
+from ganzoo.layers.subpixel import SubPixelConv2D
 from ganzoo.layers.subpixel import SubPixelConv2DTranspose
 from ganzoo.validation import check_image_shape
 from ganzoo.validation import check_positive_int
@@ -100,7 +101,10 @@ def build_resnet_generator(
     bias = conv_bias(norm)
 
     def conv(units, kernel_size, layer_name, strides=1, use_bias=bias):
-        return layers.Conv2D(
+        # Stride-1 convolutions compute through `ganzoo.backend.conv2d`
+        # (on JAX, the head's many channels into few fast).
+        conv_class = SubPixelConv2D if strides == 1 else layers.Conv2D
+        return conv_class(
             units,
             kernel_size,
             strides=strides,

@@ -3,7 +3,9 @@
 On JAX and PyTorch, maps of a few pixels take a matrix product of patches
 (`jax_kernels`, `torch_kernels`), larger ones the framework's convolution
 (on PyTorch with its own padding); on TensorFlow, Keras's ops themselves.
-The cases cover both sides of each switch (16 pixels).
+The cases cover both sides of each switch (16 pixels). On JAX, stride-1
+convolutions of many channels into few run their forward pass as shifted
+sums (`FEW_FILTERS`); those cases cover both sides of that switch too.
 """
 
 import itertools
@@ -31,12 +33,12 @@ def _inputs(size, kernel, channels=3, filters=5, seed=0):
     return keras.ops.convert_to_tensor(x), keras.ops.convert_to_tensor(w)
 
 
-def _assert_close(ours, theirs):
+def _assert_close(ours, theirs, atol=1e-5):
     np.testing.assert_allclose(
         keras.ops.convert_to_numpy(ours),
         keras.ops.convert_to_numpy(theirs),
         rtol=1e-5,
-        atol=1e-5,
+        atol=atol,
     )
 
 
@@ -48,6 +50,80 @@ def test_conv2d_equals_keras_conv(size, kernel, stride, padding):
     ours = backend.conv2d(x, w, (stride, stride), padding)
     theirs = keras.ops.conv(x, w, strides=stride, padding=padding)
     _assert_close(ours, theirs)
+
+
+FEW_FILTER_CASES = list(
+    itertools.product(
+        [(9, 9), (12, 10)],  # input height, width
+        [3, 7],  # kernel
+        [(16, 1), (32, 3), (16, 16), (16, 17), (8, 3)],  # channels, filters
+        ["same", "valid"],
+    )
+)
+
+
+@pytest.mark.parametrize("size, kernel, channels_filters, padding", FEW_FILTER_CASES)
+def test_conv2d_of_many_channels_into_few_equals_keras_conv(
+    size, kernel, channels_filters, padding
+):
+    x, w = _inputs(size, kernel, *channels_filters)
+    ours = backend.conv2d(x, w, (1, 1), padding)
+    theirs = keras.ops.conv(x, w, strides=1, padding=padding)
+    # Sums of up to 7 * 7 * 32 products of unit normals (outputs up to ~100).
+    _assert_close(ours, theirs, atol=1e-4)
+
+
+def _second_order_gradients(convolve, x, w):
+    """Gradients of a loss on the outputs and their input gradient.
+
+    A gradient penalty differentiates a convolution's input gradient again:
+    this checks the first derivatives and, through them, the second.
+    """
+    import jax
+
+    def loss(x, w):
+        outputs = convolve(x, w)
+        cotangent = np.sin(np.arange(np.prod(outputs.shape))).reshape(outputs.shape)
+        penalty = jax.grad(lambda x: (convolve(x, w) * cotangent).sum())(x)
+        return (outputs * cotangent).sum() + (penalty**2).sum()
+
+    return jax.grad(loss, argnums=(0, 1))(x, w)
+
+
+@pytest.mark.skipif(keras.backend.backend() != "jax", reason="JAX's shifted sums")
+@pytest.mark.parametrize("padding", ["same", "valid"])
+def test_jax_shifted_sums_differentiate_as_xla_twice(padding):
+    x, w = _inputs((9, 9), 7, channels=16, filters=3)
+    ours = _second_order_gradients(
+        lambda x, w: backend.conv2d(x, w, (1, 1), padding), x, w
+    )
+    xla = _second_order_gradients(
+        lambda x, w: keras.ops.conv(x, w, strides=1, padding=padding), x, w
+    )
+    for a, b in zip(ours, xla, strict=True):
+        np.testing.assert_allclose(a, b, rtol=1e-4, atol=1e-3)
+
+
+@pytest.mark.skipif(keras.backend.backend() != "jax", reason="JAX's shifted sums")
+def test_jax_takes_shifted_sums_for_many_channels_into_few_only(monkeypatch):
+    from ganzoo.backend import jax_kernels
+
+    calls = []
+    shifted_sums = jax_kernels._shifted_sums
+    monkeypatch.setattr(
+        jax_kernels,
+        "_shifted_sums",
+        lambda x, w: calls.append(w.shape) or shifted_sums(x, w),
+    )
+    for kernel_shape, strides in [
+        ((3, 3, 16, 16), (1, 1)),  # taken
+        ((3, 3, 16, 17), (1, 1)),  # too many filters
+        ((3, 3, 8, 3), (1, 1)),  # too few channels
+        ((3, 3, 16, 3), (2, 2)),  # strided
+    ]:
+        x, w = _inputs((12, 12), 3, *kernel_shape[2:])
+        backend.conv2d(x, w, strides, "same")
+    assert calls == [(3, 3, 16, 16)]
 
 
 # Each compiles two gradients: a few shapes on either side of the switch.
