@@ -16,9 +16,10 @@ XLA:CPU is also slow to convolve many channels into few (an image from
 features, the stride-1 phases of a transposed convolution to an image): a
 7x7 convolution from 70x70x64 to 64x64x3, batch 4, took 97 ms forward on
 one thread, where its gradients took 26. With at most `FEW_FILTERS`
-filters from at least as many channels, `conv2d` computes the forward pass
-as one matrix product of the input with every tap of the kernel, summed
-shifted into place (5 ms), and keeps XLA's gradients.
+filters from at least as many channels and a kernel of 5x5 or more,
+`conv2d` computes the forward pass as one matrix product of the input with
+every tap of the kernel, summed shifted into place (5 ms), and keeps XLA's
+gradients.
 """
 
 import math
@@ -35,13 +36,17 @@ from ganzoo.backend.common import same_padding
 # 16x16x64, 24 against 14 ms.
 PATCHES_MAX_OUTPUT_PIXELS = 16
 
-# Filters up to which a stride-1 convolution from at least as many channels
-# runs its forward pass as shifted sums (`_few_filters_conv2d`). Forward and
-# backward, one thread: ResNet's 7x7 head to 3 channels 123 -> 34 ms, a
-# U-Net's last phases (128 -> 4 channels at 32x32) 180 -> 122 ms, 16
-# filters from 64 channels at 16x16 24 -> 20 ms; with 32 filters the two
-# ways are level, and from 8 channels XLA's is faster.
+# Filters up to which a stride-1 convolution from at least as many channels,
+# with a kernel of at least `FEW_FILTERS_MIN_TAPS` taps, runs its forward
+# pass as shifted sums (`_few_filters_conv2d`). Forward and backward, one
+# thread: ResNet's 7x7 head to 3 channels 123 -> 34 ms, a 5x5 one to 1
+# channel (64x18x18x64) 94 -> 54 ms. With 3x3 kernels (the phases of
+# DCGAN's and Pix2Pix's last upsampling) the gain on one thread (1.2-1.5x)
+# turned into a loss on two, as XLA spreads its convolution over both
+# threads: WGAN-GP's fit() 7% slower. With 32 filters the two ways are
+# level, and from 8 channels XLA's is faster.
 FEW_FILTERS = 16
+FEW_FILTERS_MIN_TAPS = 25
 
 
 def _patch_conv2d(x, kernel, strides, padding):
@@ -122,7 +127,12 @@ def conv2d(x, kernel, strides, padding):
     if out[0] * out[1] <= PATCHES_MAX_OUTPUT_PIXELS:
         return _patch_conv2d(x, kernel, tuple(strides), padding)
     channels, filters = kernel.shape[2:]
-    if tuple(strides) == (1, 1) and filters <= FEW_FILTERS <= channels:
+    taps = kernel.shape[0] * kernel.shape[1]
+    if (
+        tuple(strides) == (1, 1)
+        and filters <= FEW_FILTERS <= channels
+        and taps >= FEW_FILTERS_MIN_TAPS
+    ):
         if padding == "same":
             pads = [
                 same_padding(size, k, 1)

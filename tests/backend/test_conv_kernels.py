@@ -55,7 +55,7 @@ def test_conv2d_equals_keras_conv(size, kernel, stride, padding):
 FEW_FILTER_CASES = list(
     itertools.product(
         [(9, 9), (12, 10)],  # input height, width
-        [3, 7],  # kernel
+        [3, 5, 7],  # kernel
         [(16, 1), (32, 3), (16, 16), (16, 17), (8, 3)],  # channels, filters
         ["same", "valid"],
     )
@@ -116,14 +116,15 @@ def test_jax_takes_shifted_sums_for_many_channels_into_few_only(monkeypatch):
         lambda x, w: calls.append(w.shape) or shifted_sums(x, w),
     )
     for kernel_shape, strides in [
-        ((3, 3, 16, 16), (1, 1)),  # taken
-        ((3, 3, 16, 17), (1, 1)),  # too many filters
-        ((3, 3, 8, 3), (1, 1)),  # too few channels
-        ((3, 3, 16, 3), (2, 2)),  # strided
+        ((5, 5, 16, 16), (1, 1)),  # taken
+        ((5, 5, 16, 17), (1, 1)),  # too many filters
+        ((5, 5, 8, 3), (1, 1)),  # too few channels
+        ((3, 3, 16, 3), (1, 1)),  # too few taps
+        ((5, 5, 16, 3), (2, 2)),  # strided
     ]:
-        x, w = _inputs((12, 12), 3, *kernel_shape[2:])
+        x, w = _inputs((12, 12), kernel_shape[0], *kernel_shape[2:])
         backend.conv2d(x, w, strides, "same")
-    assert calls == [(3, 3, 16, 16)]
+    assert calls == [(5, 5, 16, 16)]
 
 
 # Each compiles two gradients: a few shapes on either side of the switch.
