@@ -63,9 +63,16 @@ RECIPES = {
         curve_every=3,
         cooldown_epochs=3,
     ),
+    # Seed 1: with seed 0 (trained to 20, then 24 epochs) the categorical
+    # code matched digits 0.868 of the time but the samples were far from
+    # the test digits (Frechet distance 38.4, the rarest digit 2.4%); seed 1
+    # in one 24-epoch run: 0.854, 8.86 and 5.5%. With 64 filters (0.627 at
+    # epoch 8), a continuous weight of 0.1 (0.773 at epoch 16) and, with
+    # seed 1, a categorical weight of 2 (0.611 at epoch 8, against 0.766)
+    # the code matched digits less often.
     "infogan_mnist": dict(
         cls="InfoGAN",
-        init=dict(image_shape=(28, 28, 1), filters=32, seed=0),
+        init=dict(image_shape=(28, 28, 1), filters=32, seed=1),
         epochs=24,
         batch_size=64,
         curve_every=4,
