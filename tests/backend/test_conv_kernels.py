@@ -104,17 +104,21 @@ def test_jax_shifted_sums_differentiate_as_xla_twice(padding):
         np.testing.assert_allclose(a, b, rtol=1e-4, atol=1e-3)
 
 
-@pytest.mark.skipif(keras.backend.backend() != "jax", reason="JAX's shifted sums")
-def test_jax_takes_shifted_sums_for_many_channels_into_few_only(monkeypatch):
+def _record_calls(monkeypatch, name, what):
+    """Wraps `jax_kernels.<name>`; returns the list of `what(*args)` per call."""
     from ganzoo.backend import jax_kernels
 
     calls = []
-    shifted_sums = jax_kernels._shifted_sums
+    original = getattr(jax_kernels, name)
     monkeypatch.setattr(
-        jax_kernels,
-        "_shifted_sums",
-        lambda x, w: calls.append(w.shape) or shifted_sums(x, w),
+        jax_kernels, name, lambda *args: calls.append(what(*args)) or original(*args)
     )
+    return calls
+
+
+@pytest.mark.skipif(keras.backend.backend() != "jax", reason="JAX's shifted sums")
+def test_jax_takes_shifted_sums_for_many_channels_into_few_only(monkeypatch):
+    calls = _record_calls(monkeypatch, "_shifted_sums", lambda x, w: w.shape)
     for kernel_shape, strides in [
         ((5, 5, 16, 16), (1, 1)),  # taken
         ((5, 5, 16, 17), (1, 1)),  # too many filters
@@ -161,15 +165,7 @@ def test_jax_patch_convolution_and_its_gradients_equal_xla(
 
 @pytest.mark.skipif(keras.backend.backend() != "jax", reason="JAX's patch path")
 def test_jax_takes_patches_for_small_outputs_only(monkeypatch):
-    from ganzoo.backend import jax_kernels
-
-    calls = []
-    patch_conv2d = jax_kernels._patch_conv2d
-    monkeypatch.setattr(
-        jax_kernels,
-        "_patch_conv2d",
-        lambda *args: calls.append(args[0].shape) or patch_conv2d(*args),
-    )
+    calls = _record_calls(monkeypatch, "_patch_conv2d", lambda x, *_: x.shape)
     small, _ = _inputs((8, 8), 4)  # 4x4 outputs at stride 2: 16 pixels
     large, w = _inputs((10, 10), 4)  # 5x5 outputs: 25
     backend.conv2d(small, w, (2, 2), "same")
