@@ -13,13 +13,12 @@ too; larger maps, where XLA's own convolution is as fast or faster (a
 16x16x64 input: 14 against 24 ms), keep it.
 
 XLA:CPU is also slow to convolve many channels into few (an image from
-features, the stride-1 phases of a transposed convolution to an image): a
-7x7 convolution from 70x70x64 to 64x64x3, batch 4, took 97 ms forward on
-one thread, where its gradients took 26. With at most `FEW_FILTERS`
-filters from at least as many channels and a kernel of 5x5 or more,
-`conv2d` computes the forward pass as one matrix product of the input with
-every tap of the kernel, summed shifted into place (5 ms), and keeps XLA's
-gradients.
+features, as in a generator's last layer): a 7x7 convolution from
+70x70x64 to 64x64x3, batch 4, took 97 ms forward on one thread, where its
+gradients took 26. With at most `FEW_FILTERS` filters from at least as
+many channels and a kernel of 5x5 or more, `conv2d` computes the forward
+pass as one matrix product of the input with every tap of the kernel,
+summed shifted into place (5 ms), and keeps XLA's gradients.
 """
 
 import math
@@ -49,15 +48,20 @@ FEW_FILTERS = 16
 FEW_FILTERS_MIN_TAPS = 25
 
 
+def _pad_same(x, kernel_size, strides):
+    """`x` padded as TensorFlow's "same" pads it, for a "valid" convolution."""
+    pads = [
+        same_padding(size, k, s)
+        for size, k, s in zip(x.shape[1:3], kernel_size, strides, strict=True)
+    ]
+    return jnp.pad(x, ((0, 0), pads[0], pads[1], (0, 0)))
+
+
 def _patch_conv2d(x, kernel, strides, padding):
     """The convolution as one product of `x`'s patches with the kernel."""
     kh, kw, channels, filters = kernel.shape
     if padding == "same":
-        pads = [
-            same_padding(size, k, s)
-            for size, k, s in zip(x.shape[1:3], (kh, kw), strides, strict=True)
-        ]
-        x = jnp.pad(x, ((0, 0), pads[0], pads[1], (0, 0)))
+        x = _pad_same(x, (kh, kw), strides)
     (sy, sx), (height, width) = strides, x.shape[1:3]
     out_h, out_w = (height - kh) // sy + 1, (width - kw) // sx + 1
     patches = jnp.concatenate(
@@ -134,11 +138,7 @@ def conv2d(x, kernel, strides, padding):
         and taps >= FEW_FILTERS_MIN_TAPS
     ):
         if padding == "same":
-            pads = [
-                same_padding(size, k, 1)
-                for size, k in zip(x.shape[1:3], kernel.shape[:2], strict=True)
-            ]
-            x = jnp.pad(x, ((0, 0), pads[0], pads[1], (0, 0)))
+            x = _pad_same(x, kernel.shape[:2], (1, 1))
         return _few_filters_conv2d(x, kernel)
     return keras.ops.conv(x, kernel, strides=strides, padding=padding)
 
