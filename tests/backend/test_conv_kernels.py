@@ -5,7 +5,9 @@ On JAX and PyTorch, maps of a few pixels take a matrix product of patches
 (on PyTorch with its own padding); on TensorFlow, Keras's ops themselves.
 The cases cover both sides of each switch (16 pixels). On JAX, stride-1
 convolutions of many channels into few run their forward pass as shifted
-sums (`FEW_FILTERS`); those cases cover both sides of that switch too.
+sums (`FEW_FILTERS`); those cases cover both sides of that switch too. On
+PyTorch, large kernels reach the convolution and their gradients come back
+by two-dimensional transposes (`TRANSPOSED_COPY_MIN_ELEMENTS`).
 """
 
 import itertools
@@ -180,3 +182,78 @@ def test_conv2d_transpose_equals_keras_conv_transpose(size, kernel, stride, padd
     ours = backend.conv2d_transpose(x, w, (stride, stride), padding)
     theirs = keras.ops.conv_transpose(x, w, strides=stride, padding=padding)
     _assert_close(ours, theirs)
+
+
+def _torch_second_order(convolve, x, w):
+    """Outputs, and gradients of `_second_order_gradients`'s loss, on PyTorch."""
+    import torch
+
+    x = x.detach().clone().requires_grad_(True)
+    w = w.detach().clone().requires_grad_(True)
+    outputs = convolve(x, w)
+    cotangent = torch.sin(torch.arange(outputs.numel(), dtype=outputs.dtype))
+    weighted = (outputs * cotangent.reshape(outputs.shape)).sum()
+    (penalty,) = torch.autograd.grad(weighted, x, create_graph=True)
+    return (outputs, *torch.autograd.grad(weighted + (penalty**2).sum(), (x, w)))
+
+
+def _record_kernel_layouts(monkeypatch):
+    """Wraps `torch_kernels._KernelLayout.apply`; returns its kernels' shapes."""
+    from ganzoo.backend import torch_kernels
+
+    calls = []
+    apply = torch_kernels._KernelLayout.apply
+    monkeypatch.setattr(
+        torch_kernels._KernelLayout,
+        "apply",
+        lambda kernel: calls.append(tuple(kernel.shape)) or apply(kernel),
+    )
+    return calls
+
+
+@pytest.mark.skipif(keras.backend.backend() != "torch", reason="PyTorch's layouts")
+@pytest.mark.parametrize("padding", ["same", "valid"])
+@pytest.mark.parametrize("transpose", [False, True])
+def test_torch_transposed_kernel_copies_differentiate_as_keras_twice(
+    monkeypatch, transpose, padding
+):
+    from ganzoo.backend import torch_kernels
+
+    monkeypatch.setattr(torch_kernels, "TRANSPOSED_COPY_MIN_ELEMENTS", 0)
+    x, w = _inputs((11, 12), 3, channels=4, filters=5)  # not patches
+    if transpose:
+        ours = lambda x, w: backend.conv2d_transpose(x, w, (2, 2), padding)  # noqa: E731
+        theirs = lambda x, w: keras.ops.conv_transpose(  # noqa: E731
+            x, w, strides=2, padding=padding
+        )
+        w = keras.ops.transpose(w, (0, 1, 3, 2))[..., :4]
+    else:
+        ours = lambda x, w: backend.conv2d(x, w, (2, 2), padding)  # noqa: E731
+        theirs = lambda x, w: keras.ops.conv(x, w, strides=2, padding=padding)  # noqa: E731
+    calls = _record_kernel_layouts(monkeypatch)
+    ours = _torch_second_order(ours, x, w)
+    assert len(calls) == 1
+    # The kernel's gradient comes back in Keras's layout, contiguous.
+    assert ours[2].is_contiguous()
+    for a, b in zip(ours, _torch_second_order(theirs, x, w), strict=True):
+        _assert_close(a.detach(), b.detach(), atol=1e-4)
+
+
+@pytest.mark.skipif(keras.backend.backend() != "torch", reason="PyTorch's layouts")
+def test_torch_copies_only_large_kernels_by_transposes(monkeypatch):
+    import torch
+
+    from ganzoo.backend import torch_kernels
+
+    calls = _record_kernel_layouts(monkeypatch)
+    x, _ = _inputs((5, 5), 1, channels=512)
+    limit = torch_kernels.TRANSPOSED_COPY_MIN_ELEMENTS  # 512 x 1024
+    for filters in (limit // 512 - 1, limit // 512):
+        w = torch.zeros((1, 1, 512, filters), requires_grad=True)
+        backend.conv2d(x, w, (1, 1), "valid")
+        with torch.no_grad():  # inference copies without the autograd function
+            _assert_close(
+                backend.conv2d(x, w, (1, 1), "valid"),
+                keras.ops.conv(x, w, strides=1, padding="valid"),
+            )
+    assert calls == [(1, 1, 512, limit // 512)]
