@@ -9,9 +9,9 @@ PyTorch's own `padding=`, only the extra row and column are padded or
 cropped, and batch normalization runs as PyTorch's one fused operation.
 Maps of a few pixels with many channels, where PyTorch's CPU convolutions
 are slow (a U-Net's deepest layers), are matrix products of patches
-instead, the kernel kept in its layout. Elsewhere a kernel reaches PyTorch
-through `_torch_weight`, one two-dimensional transpose each way. Inputs and
-outputs are channels-last, kernels in Keras's layouts.
+instead, the kernel kept in its layout. Elsewhere a large kernel reaches
+PyTorch by one two-dimensional transpose each way (`_torch_weight`). Inputs
+and outputs are channels-last, kernels in Keras's layouts.
 """
 
 import torch
