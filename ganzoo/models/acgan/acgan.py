@@ -66,6 +66,10 @@ class ACGAN(ClassConditional, DCGANNetworks, NoiseToImageGAN):
         kernel_size: Convolution kernel size.
         dropout: Dropout rate after each discriminator stage (0 disables).
         loss: Adversarial loss family, a name from `ganzoo.losses.names()`.
+        extra_generator_stages: Stride-1 generator stages on the seed map,
+            before the first upsampling (0: DCGAN's generator).
+        extra_discriminator_stages: Stride-2 discriminator stages after
+            those mirroring the generator (0: DCGAN's discriminator).
         seed: Optional int seeding the noise drawn during training.
         classify_fakes: Whether the discriminator's class loss also covers
             generated images with the labels they were made for (True, the
@@ -106,13 +110,23 @@ class ACGAN(ClassConditional, DCGANNetworks, NoiseToImageGAN):
         kernel_size=5,
         dropout=0.3,
         loss="non_saturating",
+        extra_generator_stages=0,
+        extra_discriminator_stages=0,
         seed=None,
         *,
         classify_fakes=True,
         generator_class_weight=1.0,
         **kwargs,
     ):
-        self.set_network_options(image_shape, latent_dim, filters, kernel_size, dropout)
+        self.set_network_options(
+            image_shape,
+            latent_dim,
+            filters,
+            kernel_size,
+            dropout,
+            extra_generator_stages=extra_generator_stages,
+            extra_discriminator_stages=extra_discriminator_stages,
+        )
         self.num_classes = check_num_classes(num_classes)
         self.adversarial_loss = losses.get(loss)
         self.classify_fakes = validation.check_bool(classify_fakes, "classify_fakes")
@@ -129,6 +143,7 @@ class ACGAN(ClassConditional, DCGANNetworks, NoiseToImageGAN):
             self.filters,
             self.kernel_size,
             self.dropout,
+            self.extra_discriminator_stages,
         )
 
     def get_config(self):

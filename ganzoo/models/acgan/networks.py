@@ -4,7 +4,7 @@ from ganzoo.models.dcgan.networks import build_dcgan_discriminator
 
 
 def build_auxiliary_classifier_discriminator(
-    image_shape, num_classes, filters=64, kernel_size=5, dropout=0.3
+    image_shape, num_classes, filters=64, kernel_size=5, dropout=0.3, extra_stages=0
 ):
     """DCGAN's discriminator with two heads: a real/fake logit, class logits.
 
@@ -18,4 +18,5 @@ def build_auxiliary_classifier_discriminator(
         kernel_size,
         dropout,
         heads=(("logit", 1), ("class_logits", num_classes)),
+        extra_stages=extra_stages,
     )

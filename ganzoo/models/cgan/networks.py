@@ -16,7 +16,7 @@ from ganzoo.models.gan import networks as gan_networks
 
 
 def build_conditional_dcgan_discriminator(
-    image_shape, num_classes, filters=64, kernel_size=5, dropout=0.3
+    image_shape, num_classes, filters=64, kernel_size=5, dropout=0.3, extra_stages=0
 ):
     """DCGAN's discriminator with the one-hot label tiled into every stage.
 
@@ -27,7 +27,12 @@ def build_conditional_dcgan_discriminator(
     `[images, one_hot_label]`.
     """
     return build_dcgan_discriminator(
-        image_shape, filters, kernel_size, dropout, label_classes=num_classes
+        image_shape,
+        filters,
+        kernel_size,
+        dropout,
+        label_classes=num_classes,
+        extra_stages=extra_stages,
     )
 
 

@@ -27,6 +27,10 @@ class DCGAN(DCGANNetworks, NoiseToImageGAN):
         kernel_size: Convolution kernel size.
         dropout: Dropout rate after each discriminator stage (0 disables).
         loss: Adversarial loss family, a name from `ganzoo.losses.names()`.
+        extra_generator_stages: Stride-1 generator stages on the seed map,
+            before the first upsampling (0: DCGAN's generator).
+        extra_discriminator_stages: Stride-2 discriminator stages after
+            those mirroring the generator (0: DCGAN's discriminator).
         seed: Optional int seeding the noise drawn during training.
         **kwargs: `ema_decay` and `diffaugment` (see `ganzoo.BaseGAN`), and
             what `keras.Model` takes.
@@ -58,10 +62,20 @@ class DCGAN(DCGANNetworks, NoiseToImageGAN):
         kernel_size=5,
         dropout=0.3,
         loss="non_saturating",
+        extra_generator_stages=0,
+        extra_discriminator_stages=0,
         seed=None,
         **kwargs,
     ):
-        self.set_network_options(image_shape, latent_dim, filters, kernel_size, dropout)
+        self.set_network_options(
+            image_shape,
+            latent_dim,
+            filters,
+            kernel_size,
+            dropout,
+            extra_generator_stages=extra_generator_stages,
+            extra_discriminator_stages=extra_discriminator_stages,
+        )
         self.adversarial_loss = losses.get(loss)
         super().__init__(seed=seed, **kwargs)
         self.build_networks()

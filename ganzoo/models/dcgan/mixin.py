@@ -4,6 +4,7 @@ from ganzoo import validation
 from ganzoo.models.dcgan.networks import build_dcgan_discriminator
 from ganzoo.models.dcgan.networks import build_dcgan_generator
 from ganzoo.models.dcgan.networks import check_dcgan_options
+from ganzoo.models.dcgan.networks import check_extra_stages
 
 #: `set_network_options`'s `dropout` of a family that takes none.
 NO_DROPOUT = object()
@@ -23,12 +24,20 @@ class DCGANNetworks:
     - `build_discriminator`: DCGAN's discriminator with the family's
       `dropout`. Families that change it (a critic, two heads, spectral
       norm, the label tiled in) override this method with
-      `build_dcgan_discriminator`'s options.
+      `build_dcgan_discriminator`'s options, passing it
+      `extra_stages=self.extra_discriminator_stages`.
     - `get_config`: the options, beside what the family adds.
     """
 
     def set_network_options(
-        self, image_shape, latent_dim, filters, kernel_size, dropout=NO_DROPOUT
+        self,
+        image_shape,
+        latent_dim,
+        filters,
+        kernel_size,
+        dropout=NO_DROPOUT,
+        extra_generator_stages=0,
+        extra_discriminator_stages=0,
     ):
         """Checks the networks' options and sets them as attributes.
 
@@ -49,6 +58,9 @@ class DCGANNetworks:
             filters, kernel_size, dropout if takes_dropout else 0.0
         )
         self.dropout = checked_dropout if takes_dropout else None
+        self.extra_generator_stages, self.extra_discriminator_stages = (
+            check_extra_stages(extra_generator_stages, extra_discriminator_stages)
+        )
 
     def build_generator(self):
         return build_dcgan_generator(
@@ -57,11 +69,16 @@ class DCGANNetworks:
             self.filters,
             self.kernel_size,
             num_classes=self.generator_classes,
+            extra_stages=self.extra_generator_stages,
         )
 
     def build_discriminator(self):
         return build_dcgan_discriminator(
-            self.image_shape, self.filters, self.kernel_size, self.dropout or 0.0
+            self.image_shape,
+            self.filters,
+            self.kernel_size,
+            self.dropout or 0.0,
+            extra_stages=self.extra_discriminator_stages,
         )
 
     def get_config(self):
@@ -71,6 +88,8 @@ class DCGANNetworks:
             latent_dim=self.latent_dim,
             filters=self.filters,
             kernel_size=self.kernel_size,
+            extra_generator_stages=self.extra_generator_stages,
+            extra_discriminator_stages=self.extra_discriminator_stages,
         )
         if self.dropout is not None:
             config["dropout"] = self.dropout

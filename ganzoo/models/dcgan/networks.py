@@ -26,7 +26,12 @@ def num_upsamplings(side):
 
 
 def build_dcgan_generator(
-    image_shape, latent_dim, filters=64, kernel_size=5, num_classes=None
+    image_shape,
+    latent_dim,
+    filters=64,
+    kernel_size=5,
+    num_classes=None,
+    extra_stages=0,
 ):
     """Dense to a small map, Conv2DTranspose stride 2 stages, `tanh`.
 
@@ -34,11 +39,14 @@ def build_dcgan_generator(
     channel counts halve at each stage down to `filters`. With
     `num_classes`, the network takes `[z, one_hot_label]` and projects the
     two concatenated, so the label reaches every channel of the seed map.
+    `extra_stages` stride-1 stages (named `seed_{j}`) work on the seed map
+    before the first upsampling; they halve the channels too, so the seed
+    map has `2**extra_stages` times more.
     """
     height, width, channels = image_shape
     stages = num_upsamplings(min(height, width))
     h, w = height >> stages, width >> stages
-    top = filters * 2 ** (stages - 1)
+    top = filters * 2 ** (stages - 1 + extra_stages)
     z = keras.Input((latent_dim,), name="z")
     inputs = x = z
     if num_classes is not None:
@@ -49,17 +57,19 @@ def build_dcgan_generator(
     x = FusedBatchNormalization(name="project_bn")(x)
     x = layers.LeakyReLU(0.2, name="project_relu")(x)
     x = layers.Reshape((h, w, top), name="to_map")(x)
-    for i in range(stages - 1):
+    hidden = [(f"seed_{j}", 1) for j in range(extra_stages)]
+    hidden += [(f"up_{i}", 2) for i in range(stages - 1)]
+    for k, (name, strides) in enumerate(hidden):
         x = SubPixelConv2DTranspose(
-            top >> (i + 1),
+            top >> (k + 1),
             kernel_size,
-            strides=2,
+            strides=strides,
             padding="same",
             use_bias=False,
-            name=f"up_{i}",
+            name=name,
         )(x)
-        x = FusedBatchNormalization(name=f"up_{i}_bn")(x)
-        x = layers.LeakyReLU(0.2, name=f"up_{i}_relu")(x)
+        x = FusedBatchNormalization(name=f"{name}_bn")(x)
+        x = layers.LeakyReLU(0.2, name=f"{name}_relu")(x)
     images = SubPixelConv2DTranspose(
         channels,
         kernel_size,
@@ -85,8 +95,24 @@ def check_dcgan_options(filters, kernel_size, dropout=0.0):
     )
 
 
+def check_extra_stages(extra_generator_stages, extra_discriminator_stages):
+    """Checks the extra stage counts; returns them as two ints of at least 0."""
+    return (
+        validation.check_int(extra_generator_stages, "extra_generator_stages", 0),
+        validation.check_int(
+            extra_discriminator_stages, "extra_discriminator_stages", 0
+        ),
+    )
+
+
 def dcgan_trunk(
-    images, filters, kernel_size, dropout=0.0, spectral_norm=False, label=None
+    images,
+    filters,
+    kernel_size,
+    dropout=0.0,
+    spectral_norm=False,
+    label=None,
+    extra_stages=0,
 ):
     """DCGAN's discriminator body: strided Conv2D stages on `images`.
 
@@ -107,15 +133,20 @@ def dcgan_trunk(
             it is concatenated to the channels of each stage's input (the
             image's included), so every stage can relate the image to its
             class.
+        extra_stages: Stages after those mirroring the generator (at
+            28 px, a third takes the 7x7 map to 4x4), going on doubling
+            the channels.
 
     Returns:
         The last stage's feature map.
     """
     height, width = images.shape[1:3]
     x = images
-    for i in range(num_upsamplings(min(height, width))):
+    for i in range(num_upsamplings(min(height, width)) + extra_stages):
         if label is not None:
-            tiled = tiled_label(label, height >> i, width >> i, f"label_{i}")
+            # "same" stride-2 stages round odd sides up (7 -> 4).
+            h, w = -(-height // 2**i), -(-width // 2**i)
+            tiled = tiled_label(label, h, w, f"label_{i}")
             x = layers.Concatenate(name=f"down_{i}_input")([x, tiled])
         conv = SubPixelConv2D(
             filters * 2**i, kernel_size, strides=2, padding="same", name=f"down_{i}"
@@ -144,6 +175,7 @@ def build_dcgan_discriminator(
     label_classes=None,
     heads=(("logit", 1),),
     return_features=False,
+    extra_stages=0,
 ):
     """DCGAN's discriminator: `dcgan_trunk`, flattened, then Dense heads.
 
@@ -163,6 +195,7 @@ def build_dcgan_discriminator(
             a logit and `num_classes` class logits).
         return_features: Also output the flattened trunk features (named
             `features`), after the heads (SGAN's feature matching).
+        extra_stages: See `dcgan_trunk`.
 
     Returns:
         A `keras.Model` named `discriminator`; its output is the one head's
@@ -173,7 +206,9 @@ def build_dcgan_discriminator(
     if label_classes is not None:
         label = keras.Input((label_classes,), name="label")
         inputs = [images, label]
-    x = dcgan_trunk(images, filters, kernel_size, dropout, spectral_norm, label)
+    x = dcgan_trunk(
+        images, filters, kernel_size, dropout, spectral_norm, label, extra_stages
+    )
     features = layers.Flatten(name="features" if return_features else "flatten")(x)
     outputs = [
         _spectrally_normalised(

@@ -33,6 +33,10 @@ class LSGAN(DCGANNetworks, NoiseToImageGAN):
         targets: `(a, b, c)`: the discriminator's target for generated
             images, its target for real ones, and the value the generator
             wants the discriminator to give its images.
+        extra_generator_stages: Stride-1 generator stages on the seed map,
+            before the first upsampling (0: DCGAN's generator).
+        extra_discriminator_stages: Stride-2 discriminator stages after
+            those mirroring the generator (0: DCGAN's discriminator).
         seed: Optional int seeding the noise drawn during training.
         **kwargs: `ema_decay` and `diffaugment` (see `ganzoo.BaseGAN`), and
             what `keras.Model` takes.
@@ -50,10 +54,20 @@ class LSGAN(DCGANNetworks, NoiseToImageGAN):
         kernel_size=5,
         dropout=0.3,
         targets=(0.0, 1.0, 1.0),
+        extra_generator_stages=0,
+        extra_discriminator_stages=0,
         seed=None,
         **kwargs,
     ):
-        self.set_network_options(image_shape, latent_dim, filters, kernel_size, dropout)
+        self.set_network_options(
+            image_shape,
+            latent_dim,
+            filters,
+            kernel_size,
+            dropout,
+            extra_generator_stages=extra_generator_stages,
+            extra_discriminator_stages=extra_discriminator_stages,
+        )
         self.targets = _check_targets(targets)
         a, b, c = self.targets
         self.adversarial_loss = losses.AdversarialLoss(

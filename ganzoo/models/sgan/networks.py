@@ -7,7 +7,7 @@ from ganzoo.models.dcgan.networks import build_dcgan_discriminator
 
 
 def build_sgan_discriminator(
-    image_shape, num_classes, filters=64, kernel_size=5, dropout=0.3
+    image_shape, num_classes, filters=64, kernel_size=5, dropout=0.3, extra_stages=0
 ):
     """DCGAN's discriminator trunk with a `num_classes`-way head.
 
@@ -26,4 +26,5 @@ def build_sgan_discriminator(
         dropout,
         heads=(("class_logits", num_classes),),
         return_features=True,
+        extra_stages=extra_stages,
     )

@@ -65,6 +65,10 @@ class SGAN(DCGANNetworks, NoiseToImageGAN):
         kernel_size: Convolution kernel size.
         dropout: Dropout rate after each discriminator stage (0 disables).
         generator_loss: `"feature_matching"` or `"non_saturating"`.
+        extra_generator_stages: Stride-1 generator stages on the seed map,
+            before the first upsampling (0: DCGAN's generator).
+        extra_discriminator_stages: Stride-2 discriminator stages after
+            those mirroring the generator (0: DCGAN's discriminator).
         seed: Optional int seeding the noise drawn during training.
         **kwargs: `ema_decay` and `diffaugment` (see `ganzoo.BaseGAN`), and
             what `keras.Model` takes.
@@ -100,10 +104,20 @@ class SGAN(DCGANNetworks, NoiseToImageGAN):
         kernel_size=5,
         dropout=0.3,
         generator_loss="feature_matching",
+        extra_generator_stages=0,
+        extra_discriminator_stages=0,
         seed=None,
         **kwargs,
     ):
-        self.set_network_options(image_shape, latent_dim, filters, kernel_size, dropout)
+        self.set_network_options(
+            image_shape,
+            latent_dim,
+            filters,
+            kernel_size,
+            dropout,
+            extra_generator_stages=extra_generator_stages,
+            extra_discriminator_stages=extra_discriminator_stages,
+        )
         self.num_classes = check_num_classes(num_classes)
         self.generator_loss_name = validation.check_one_of(
             generator_loss, GENERATOR_LOSSES, "generator_loss"
@@ -118,6 +132,7 @@ class SGAN(DCGANNetworks, NoiseToImageGAN):
             self.filters,
             self.kernel_size,
             self.dropout,
+            self.extra_discriminator_stages,
         )
 
     # Data ----------------------------------------------------------------

@@ -34,6 +34,10 @@ class SNGAN(DCGANNetworks, NoiseToImageGAN):
         kernel_size: Convolution kernel size.
         n_critic: Discriminator updates per generator update.
         loss: Adversarial loss family; the paper's `"hinge"` by default.
+        extra_generator_stages: Stride-1 generator stages on the seed map,
+            before the first upsampling (0: DCGAN's generator).
+        extra_discriminator_stages: Stride-2 discriminator stages after
+            those mirroring the generator (0: DCGAN's discriminator).
         seed: Optional int seeding the noise drawn during training.
         **kwargs: `ema_decay` and `diffaugment` (see `ganzoo.BaseGAN`), and
             what `keras.Model` takes.
@@ -51,10 +55,19 @@ class SNGAN(DCGANNetworks, NoiseToImageGAN):
         kernel_size=5,
         n_critic=1,
         loss="hinge",
+        extra_generator_stages=0,
+        extra_discriminator_stages=0,
         seed=None,
         **kwargs,
     ):
-        self.set_network_options(image_shape, latent_dim, filters, kernel_size)
+        self.set_network_options(
+            image_shape,
+            latent_dim,
+            filters,
+            kernel_size,
+            extra_generator_stages=extra_generator_stages,
+            extra_discriminator_stages=extra_discriminator_stages,
+        )
         self.discriminator_steps = validation.check_positive_int(n_critic, "n_critic")
         self.adversarial_loss = losses.get(loss)
         super().__init__(seed=seed, **kwargs)
@@ -67,6 +80,7 @@ class SNGAN(DCGANNetworks, NoiseToImageGAN):
             self.kernel_size,
             dropout=SNGAN_DROPOUT,
             spectral_norm=True,
+            extra_stages=self.extra_discriminator_stages,
         )
 
     def default_optimizer(self, name):

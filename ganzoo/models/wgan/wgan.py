@@ -35,6 +35,10 @@ class WGAN(DCGANNetworks, NoiseToImageGAN):
         n_critic: Critic updates per generator update.
         clip_value: Critic weights are clipped to `[-clip_value, clip_value]`
             after every critic update; `None` leaves them unclipped.
+        extra_generator_stages: Stride-1 generator stages on the seed map,
+            before the first upsampling (0: DCGAN's generator).
+        extra_discriminator_stages: Stride-2 discriminator stages after
+            those mirroring the generator (0: DCGAN's discriminator).
         seed: Optional int seeding the noise drawn during training.
         **kwargs: `ema_decay` and `diffaugment` (see `ganzoo.BaseGAN`), and
             what `keras.Model` takes.
@@ -60,10 +64,19 @@ class WGAN(DCGANNetworks, NoiseToImageGAN):
         kernel_size=5,
         n_critic=5,
         clip_value=0.01,
+        extra_generator_stages=0,
+        extra_discriminator_stages=0,
         seed=None,
         **kwargs,
     ):
-        self.set_network_options(image_shape, latent_dim, filters, kernel_size)
+        self.set_network_options(
+            image_shape,
+            latent_dim,
+            filters,
+            kernel_size,
+            extra_generator_stages=extra_generator_stages,
+            extra_discriminator_stages=extra_discriminator_stages,
+        )
         self.discriminator_steps = validation.check_positive_int(n_critic, "n_critic")
         self.clip_value = _check_clip_value(clip_value)
         self.adversarial_loss = losses.get("wasserstein")
@@ -71,7 +84,12 @@ class WGAN(DCGANNetworks, NoiseToImageGAN):
         self.build_networks()
 
     def build_discriminator(self):
-        return build_critic(self.image_shape, self.filters, self.kernel_size)
+        return build_critic(
+            self.image_shape,
+            self.filters,
+            self.kernel_size,
+            extra_stages=self.extra_discriminator_stages,
+        )
 
     def default_optimizer(self, name):
         return keras.optimizers.RMSprop(5e-5, name=name)

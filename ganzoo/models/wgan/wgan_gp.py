@@ -34,6 +34,10 @@ class WGANGP(DCGANNetworks, NoiseToImageGAN):
         kernel_size: Convolution kernel size.
         n_critic: Critic updates per generator update.
         gp_weight: Weight of the gradient penalty (lambda).
+        extra_generator_stages: Stride-1 generator stages on the seed map,
+            before the first upsampling (0: DCGAN's generator).
+        extra_discriminator_stages: Stride-2 discriminator stages after
+            those mirroring the generator (0: DCGAN's discriminator).
         seed: Optional int seeding the noise drawn during training.
         **kwargs: `ema_decay` and `diffaugment` (see `ganzoo.BaseGAN`), and
             what `keras.Model` takes.
@@ -53,10 +57,19 @@ class WGANGP(DCGANNetworks, NoiseToImageGAN):
         kernel_size=5,
         n_critic=5,
         gp_weight=10.0,
+        extra_generator_stages=0,
+        extra_discriminator_stages=0,
         seed=None,
         **kwargs,
     ):
-        self.set_network_options(image_shape, latent_dim, filters, kernel_size)
+        self.set_network_options(
+            image_shape,
+            latent_dim,
+            filters,
+            kernel_size,
+            extra_generator_stages=extra_generator_stages,
+            extra_discriminator_stages=extra_discriminator_stages,
+        )
         self.discriminator_steps = validation.check_positive_int(n_critic, "n_critic")
         self.gp_weight = validation.check_non_negative_number(gp_weight, "gp_weight")
         self.adversarial_loss = losses.get("wasserstein")
@@ -64,7 +77,12 @@ class WGANGP(DCGANNetworks, NoiseToImageGAN):
         self.build_networks()
 
     def build_discriminator(self):
-        return build_critic(self.image_shape, self.filters, self.kernel_size)
+        return build_critic(
+            self.image_shape,
+            self.filters,
+            self.kernel_size,
+            extra_stages=self.extra_discriminator_stages,
+        )
 
     def default_optimizer(self, name):
         return keras.optimizers.Adam(1e-4, beta_1=0.5, beta_2=0.9, name=name)
