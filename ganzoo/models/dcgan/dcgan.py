@@ -15,8 +15,10 @@ class DCGAN(DCGANNetworks, NoiseToImageGAN):
     4x4 for 32 and 64 px) and upsamples it with stride-2
     `Conv2DTranspose` stages (BatchNorm, LeakyReLU 0.2) to a `tanh` image.
     The discriminator mirrors it with stride-2 `Conv2D` stages (LeakyReLU
-    0.2, dropout) and one logit. Training is `NoiseToImageGAN`'s: discriminator,
-    then generator, non-saturating loss, Adam(2e-4, beta_1=0.5).
+    0.2, dropout) and one logit. `extra_generator_stages` and
+    `extra_discriminator_stages` deepen the two networks beyond the paper's.
+    Training is `NoiseToImageGAN`'s: discriminator, then generator,
+    non-saturating loss, Adam(2e-4, beta_1=0.5).
 
     Args:
         image_shape: `(height, width, channels)`; height and width multiples
