@@ -15,7 +15,13 @@ from ganzoo.presets.preset_io import read_metadata
 from ganzoo.presets.resolve import resolve
 
 #: The presets the loss-family comparison covers, in its order.
-LOSS_FAMILY_PRESETS = ("lsgan_mnist", "sngan_mnist", "wgan_mnist", "wgangp_mnist")
+LOSS_FAMILY_PRESETS = (
+    "dcgan_mnist",
+    "lsgan_mnist",
+    "sngan_mnist",
+    "wgan_mnist",
+    "wgangp_mnist",
+)
 
 
 def format_figure(value):
@@ -120,10 +126,14 @@ _FIXED_LOSSES = {
 }
 
 
+def _serialized_config(name):
+    with open(os.path.join(resolve(name)[0], "config.json")) as f:
+        return json.load(f)
+
+
 def _training_setup(name):
     """Loss, its regulariser and critic steps, read from the preset's config."""
-    with open(os.path.join(resolve(name)[0], "config.json")) as f:
-        serialized = json.load(f)
+    serialized = _serialized_config(name)
     config = serialized["config"]
     loss = config.get("loss") or _FIXED_LOSSES[serialized["class_name"]]
     loss = loss.replace("_", " ")
@@ -142,47 +152,48 @@ def _training_setup(name):
 
 
 def loss_comparison_table(names=LOSS_FAMILY_PRESETS):
-    """Markdown table comparing the loss-family presets that are shipped.
+    """Markdown table of the loss-family presets as they are shipped.
 
-    Each preset is compared at the same budget: a preset trained for longer
-    records its figures at the comparison budget in its metadata
-    (`comparison`), and gets a second row with its figures as shipped.
+    Each row is one shipped preset with its figures, the loss and critic
+    steps it trained with, its networks and its generator steps.
     """
     lines = [
-        "| Preset | Trained on | Loss | Critic steps | Generator steps | FD | "
-        "Precision | Recall | Rarest digit |",
-        "| --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+        "| Preset | Trained on | Loss | Critic steps | Networks | "
+        "Generator steps | FD | Precision | Recall | Rarest digit |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
     ]
     shipped = {row["name"] for row in list_presets() if "metrics" in row}
-    longer = []
     for name in names:
         if name not in shipped:
             continue
         meta = read_metadata(resolve(name)[0])
+        config = _serialized_config(name)["config"]
         loss, critic_steps = _training_setup(name)
         data = meta.get("dataset", "-").split(" (")[0]
-        if "comparison" in meta:
-            compared = meta["comparison"]
-            longer.append((f"`{name}` as shipped", data, loss, critic_steps, meta))
-        else:
-            compared = meta
-        lines.append(_loss_row(f"`{name}`", data, loss, critic_steps, compared))
-    for label, data, loss, critic_steps, meta in longer:
-        lines.append(_loss_row(label, data, loss, critic_steps, meta))
+        metrics = meta["metrics"]
+        histogram = metrics["class_histogram"]
+        lines.append(
+            f"| `{name}` | {data} | {loss} | {critic_steps} | "
+            f"{_networks(config)} | {meta['training_steps']:,} | "
+            f"{format_figure(metrics['frechet_distance'])} | "
+            f"{format_figure(metrics['precision'])} | "
+            f"{format_figure(metrics['recall'])} | "
+            f"{min(histogram) / sum(histogram):.1%} |"
+        )
     return "\n".join(lines)
 
 
-def _loss_row(label, data, loss, critic_steps, figures):
-    metrics = figures["metrics"]
-    histogram = metrics["class_histogram"]
-    return (
-        f"| {label} | {data} | {loss} | {critic_steps} | "
-        f"{figures['training_steps']:,} | "
-        f"{format_figure(metrics['frechet_distance'])} | "
-        f"{format_figure(metrics['precision'])} | "
-        f"{format_figure(metrics['recall'])} | "
-        f"{min(histogram) / sum(histogram):.1%} |"
-    )
+def _networks(config):
+    """DCGAN's networks as a config sets them: filters and extra stages."""
+    parts = [f"{config['filters']} filters"]
+    for key, what in [
+        ("extra_generator_stages", "generator"),
+        ("extra_discriminator_stages", "discriminator"),
+    ]:
+        extra = config.get(key, 0)
+        if extra:
+            parts.append(f"+{extra} {what} stage{'s' if extra > 1 else ''}")
+    return ", ".join(parts)
 
 
 def published_table(family=None):
