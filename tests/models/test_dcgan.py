@@ -104,8 +104,8 @@ class TestExtraStages(GANTestCase):
         zero = ganzoo.DCGAN(
             **TINY, extra_generator_stages=0, extra_discriminator_stages=0
         )
-        for a, b in [(plain.generator, zero.generator)]:
-            assert [x.name for x in a.layers] == [x.name for x in b.layers]
+        names = [layer.name for layer in plain.generator.layers]
+        assert names == [layer.name for layer in zero.generator.layers]
         assert len(strided_convolutions(plain.discriminator)) == 2
         assert plain.count_params() == zero.count_params()
 

@@ -4,7 +4,6 @@ from ganzoo import validation
 from ganzoo.models.dcgan.networks import build_dcgan_discriminator
 from ganzoo.models.dcgan.networks import build_dcgan_generator
 from ganzoo.models.dcgan.networks import check_dcgan_options
-from ganzoo.models.dcgan.networks import check_extra_stages
 
 #: `set_network_options`'s `dropout` of a family that takes none.
 NO_DROPOUT = object()
@@ -58,8 +57,11 @@ class DCGANNetworks:
             filters, kernel_size, dropout if takes_dropout else 0.0
         )
         self.dropout = checked_dropout if takes_dropout else None
-        self.extra_generator_stages, self.extra_discriminator_stages = (
-            check_extra_stages(extra_generator_stages, extra_discriminator_stages)
+        self.extra_generator_stages = validation.check_int(
+            extra_generator_stages, "extra_generator_stages", minimum=0
+        )
+        self.extra_discriminator_stages = validation.check_int(
+            extra_discriminator_stages, "extra_discriminator_stages", minimum=0
         )
 
     def build_generator(self):

@@ -95,16 +95,6 @@ def check_dcgan_options(filters, kernel_size, dropout=0.0):
     )
 
 
-def check_extra_stages(extra_generator_stages, extra_discriminator_stages):
-    """Checks the extra stage counts; returns them as two ints of at least 0."""
-    return (
-        validation.check_int(extra_generator_stages, "extra_generator_stages", 0),
-        validation.check_int(
-            extra_discriminator_stages, "extra_discriminator_stages", 0
-        ),
-    )
-
-
 def dcgan_trunk(
     images,
     filters,
