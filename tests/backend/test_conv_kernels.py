@@ -89,7 +89,8 @@ def _second_order_gradients(convolve, x, w):
         penalty = jax.grad(lambda x: (convolve(x, w) * cotangent).sum())(x)
         return (outputs * cotangent).sum() + (penalty**2).sum()
 
-    return jax.grad(loss, argnums=(0, 1))(x, w)
+    # One compiled program: eagerly, JAX compiles each operation apart.
+    return jax.jit(jax.grad(loss, argnums=(0, 1)))(x, w)
 
 
 @pytest.mark.skipif(keras.backend.backend() != "jax", reason="JAX's shifted sums")
@@ -157,7 +158,7 @@ def test_jax_patch_convolution_and_its_gradients_equal_xla(
             cotangent = np.arange(np.prod(outputs.shape)).reshape(outputs.shape)
             return (outputs * np.sin(cotangent)).sum()
 
-        return jax.grad(f, argnums=(0, 1))(x, w)
+        return jax.jit(jax.grad(f, argnums=(0, 1)))(x, w)
 
     patches = total(lambda x, w: jax_kernels._patch_conv2d(x, w, strides, padding))
     xla = total(lambda x, w: keras.ops.conv(x, w, strides=strides, padding=padding))

@@ -74,7 +74,8 @@ def gradients(layer, x, cotangent):
             return (outputs * cotangent).sum()
 
         weights = [v.value for v in layer.trainable_variables]
-        (kernel, bias), inputs = jax.grad(total, argnums=(0, 1))(weights, x)
+        # One compiled program: eagerly, JAX compiles each operation apart.
+        (kernel, bias), inputs = jax.jit(jax.grad(total, argnums=(0, 1)))(weights, x)
         grads = [kernel, bias, inputs]
     else:
         import torch
@@ -237,7 +238,7 @@ def penalty_gradients(layer, x):
 
             return (jax.grad(total)(x) ** 2).sum()
 
-        grads = jax.grad(penalty)([v.value for v in layer.trainable_variables])
+        grads = jax.jit(jax.grad(penalty))([v.value for v in layer.trainable_variables])
     else:
         import torch
 
